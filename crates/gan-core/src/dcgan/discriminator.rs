@@ -1,0 +1,121 @@
+//! The DCGAN discriminator: strided convolutions from an image to one real/fake logit.
+
+use super::init::{CONV_INIT, batch_norm};
+use super::stride2_stages;
+use crate::error::check_nonzero;
+use crate::{ConfigError, Discriminator};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, PaddingConfig2d};
+use burn::prelude::*;
+use burn::tensor::activation::leaky_relu;
+
+/// Slope of the LeakyReLU for negative inputs, as in the paper.
+pub const LEAKY_SLOPE: f64 = 0.2;
+
+/// Configuration of a [`DcganDiscriminator`].
+#[derive(Config, Debug, PartialEq)]
+pub struct DcganDiscriminatorConfig {
+    /// Feature maps of the first block (`ndf`); later blocks have multiples of it.
+    #[config(default = 64)]
+    pub feature_maps: usize,
+    /// Image channels (`nc`): 3 for RGB.
+    #[config(default = 3)]
+    pub channels: usize,
+    /// Input height and width: a power of two from 32 to 256.
+    #[config(default = 64)]
+    pub image_size: usize,
+}
+
+/// One downsampling block: stride-2 convolution, BatchNorm, LeakyReLU(0.2).
+#[derive(Module, Debug)]
+pub struct DownBlock {
+    /// Convolution, kernel 4, stride 2, padding 1, no bias.
+    pub conv: Conv2d,
+    /// Batch normalisation of its output.
+    pub norm: BatchNorm,
+}
+
+impl DownBlock {
+    /// `[B, C_in, H, W]` to `[B, C_out, H/2, W/2]`.
+    pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
+        leaky_relu(self.norm.forward(self.conv.forward(input)), LEAKY_SLOPE)
+    }
+}
+
+/// The DCGAN discriminator. `[B, channels, size, size]` images in, `[B, 1]` logits out (the
+/// sigmoid of PyTorch's example is folded into the loss, for numerical stability).
+#[derive(Module, Debug)]
+pub struct DcganDiscriminator {
+    /// First stride-2 convolution (no BatchNorm), followed by LeakyReLU.
+    pub input: Conv2d,
+    /// Stride-2 convolution blocks with BatchNorm.
+    pub blocks: Vec<DownBlock>,
+    /// The 4x4 to 1x1 convolution to one logit.
+    pub output: Conv2d,
+    /// `[channels, height, width]` of the input.
+    pub image_shape: [usize; 3],
+}
+
+impl DcganDiscriminatorConfig {
+    /// Checks the configuration without building anything.
+    pub fn validate(&self) -> Result<usize, ConfigError> {
+        check_nonzero("feature_maps", self.feature_maps)?;
+        check_nonzero("channels", self.channels)?;
+        stride2_stages("DCGAN discriminator", self.image_size)
+    }
+
+    /// Builds the discriminator on `device` with the paper's initialisation.
+    ///
+    /// Errors when the image size is not a power of two from 32 to 256, or a size is zero.
+    pub fn init(&self, device: &Device) -> Result<DcganDiscriminator, ConfigError> {
+        let stages = self.validate()?;
+        let width = |stage: usize| self.feature_maps << stage;
+        let conv = |c_in: usize, c_out: usize, stride: usize, padding: usize| {
+            Conv2dConfig::new([c_in, c_out], [4, 4])
+                .with_stride([stride, stride])
+                .with_padding(PaddingConfig2d::Explicit(
+                    padding, padding, padding, padding,
+                ))
+                .with_bias(false)
+                .with_initializer(CONV_INIT)
+                .init(device)
+        };
+        let blocks = (1..stages)
+            .map(|stage| DownBlock {
+                conv: conv(width(stage - 1), width(stage), 2, 1),
+                norm: batch_norm(width(stage), device),
+            })
+            .collect();
+        Ok(DcganDiscriminator {
+            input: conv(self.channels, width(0), 2, 1),
+            blocks,
+            output: conv(width(stages - 1), 1, 1, 0),
+            image_shape: [self.channels, self.image_size, self.image_size],
+        })
+    }
+}
+
+impl DcganDiscriminator {
+    /// Scores images.
+    ///
+    /// - `images`: `[batch, channels, size, size]`
+    /// - returns: `[batch, 1]` logits
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let batch = images.dims()[0];
+        let mut x = leaky_relu(self.input.forward(images), LEAKY_SLOPE);
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.output.forward(x).reshape([batch, 1])
+    }
+}
+
+impl Discriminator for DcganDiscriminator {
+    fn image_shape(&self) -> [usize; 3] {
+        self.image_shape
+    }
+
+    fn logits(&self, images: Tensor<4>) -> Tensor<2> {
+        self.forward(images)
+    }
+}

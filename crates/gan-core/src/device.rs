@@ -1,0 +1,160 @@
+//! Maps a device string to a Burn [`Device`]: the one place that knows which backends were
+//! compiled in.
+//!
+//! | string          | backend | cargo feature |
+//! |-----------------|---------|---------------|
+//! | `cpu`, `flex`   | flex (pure-Rust CPU, multi-threaded, SIMD) | `flex` (default) |
+//! | `ndarray`       | ndarray (slow, kept for users who ask for it) | `ndarray` |
+//! | `wgpu`          | WGPU, best adapter | `wgpu` |
+//! | `cuda`, `cuda:N`| CUDA, GPU index N (default 0) | `cuda` |
+//!
+//! `cpu` means flex when it is compiled in, and ndarray otherwise.
+
+use crate::DeviceError;
+use burn::prelude::Device;
+
+/// Parses a device string (`cpu`, `flex`, `ndarray`, `wgpu`, `cuda`, `cuda:1`) into a Burn
+/// [`Device`].
+///
+/// The string is case-insensitive and surrounding whitespace is ignored. A backend that exists
+/// but was not compiled in gives [`DeviceError::NotCompiled`] naming the cargo feature to enable.
+pub fn parse_device(name: &str) -> Result<Device, DeviceError> {
+    let lowered = name.trim().to_ascii_lowercase();
+    let not_compiled = |feature: &'static str| DeviceError::NotCompiled {
+        device: name.to_string(),
+        feature,
+    };
+    match lowered.as_str() {
+        "cpu" => cpu_device().ok_or_else(|| not_compiled("flex")),
+        "flex" => flex_device().ok_or_else(|| not_compiled("flex")),
+        "ndarray" => ndarray_device().ok_or_else(|| not_compiled("ndarray")),
+        "wgpu" => wgpu_device().ok_or_else(|| not_compiled("wgpu")),
+        "cuda" => cuda_device(0).ok_or_else(|| not_compiled("cuda")),
+        other => match other.strip_prefix("cuda:") {
+            Some(index) => {
+                let index: usize = index
+                    .parse()
+                    .map_err(|_| DeviceError::Unknown(name.to_string()))?;
+                cuda_device(index).ok_or_else(|| not_compiled("cuda"))
+            }
+            None => Err(DeviceError::Unknown(name.to_string())),
+        },
+    }
+}
+
+/// The names of the backends compiled into this build, for help texts.
+pub fn compiled_backends() -> Vec<&'static str> {
+    let mut backends = Vec::new();
+    if cfg!(feature = "flex") {
+        backends.push("flex");
+    }
+    if cfg!(feature = "ndarray") {
+        backends.push("ndarray");
+    }
+    if cfg!(feature = "wgpu") {
+        backends.push("wgpu");
+    }
+    if cfg!(feature = "cuda") {
+        backends.push("cuda");
+    }
+    backends
+}
+
+fn cpu_device() -> Option<Device> {
+    flex_device().or_else(ndarray_device)
+}
+
+fn flex_device() -> Option<Device> {
+    #[cfg(feature = "flex")]
+    {
+        Some(Device::flex())
+    }
+    #[cfg(not(feature = "flex"))]
+    {
+        None
+    }
+}
+
+fn ndarray_device() -> Option<Device> {
+    #[cfg(feature = "ndarray")]
+    {
+        #[allow(deprecated)]
+        Some(Device::ndarray())
+    }
+    #[cfg(not(feature = "ndarray"))]
+    {
+        None
+    }
+}
+
+fn wgpu_device() -> Option<Device> {
+    #[cfg(feature = "wgpu")]
+    {
+        Some(Device::wgpu(burn::prelude::DeviceKind::DefaultDevice))
+    }
+    #[cfg(not(feature = "wgpu"))]
+    {
+        None
+    }
+}
+
+fn cuda_device(index: usize) -> Option<Device> {
+    #[cfg(feature = "cuda")]
+    {
+        Some(Device::cuda(index))
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = index;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_device_is_an_error_naming_it() {
+        let err = parse_device("tpu").unwrap_err();
+        assert_eq!(err, DeviceError::Unknown("tpu".into()));
+        assert!(err.to_string().contains("`tpu`"));
+        assert!(matches!(
+            parse_device("cuda:x"),
+            Err(DeviceError::Unknown(_))
+        ));
+    }
+
+    #[cfg(feature = "flex")]
+    #[test]
+    fn cpu_maps_to_flex() {
+        assert_eq!(parse_device(" CPU ").unwrap(), Device::flex());
+        assert_eq!(parse_device("flex").unwrap(), Device::flex());
+    }
+
+    #[cfg(not(feature = "cuda"))]
+    #[test]
+    fn missing_backend_names_its_feature() {
+        let err = parse_device("cuda:1").unwrap_err();
+        assert_eq!(
+            err,
+            DeviceError::NotCompiled {
+                device: "cuda:1".into(),
+                feature: "cuda"
+            }
+        );
+        assert!(err.to_string().contains("--features cuda"));
+    }
+
+    #[cfg(not(feature = "wgpu"))]
+    #[test]
+    fn missing_wgpu_names_its_feature() {
+        assert!(matches!(
+            parse_device("wgpu"),
+            Err(DeviceError::NotCompiled {
+                feature: "wgpu",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,12 @@
+//! Adversarial losses as plain functions of tensors.
+//!
+//! All losses take *logits* (the discriminator's output before the sigmoid) and never take the
+//! log of a sigmoid, so they stay finite for logits of any size.
+
+mod bce;
+mod labels;
+
+pub use bce::{
+    bce_with_logits, discriminator_loss, minimax_generator_loss, non_saturating_generator_loss,
+};
+pub use labels::LabelConfig;

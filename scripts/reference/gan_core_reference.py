@@ -1,0 +1,93 @@
+"""Reference values for gan-core, computed with PyTorch on the CPU.
+
+Writes crates/gan-core/tests/fixtures/reference.json. Run from the repository root:
+
+    python3 -m pip install torch numpy
+    python3 scripts/reference/gan_core_reference.py
+
+The DCGAN modules are PyTorch's pytorch/examples/dcgan Generator and Discriminator, generalised
+to other sizes the way gan-core does it (one stride-2 block per doubling, twice the feature maps
+at the 4x4 end). At 64x64 they are exactly the example's layers.
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+
+
+def dcgan_generator(nz=100, ngf=64, nc=3, size=64):
+    stages = size.bit_length() - 1 - 2
+    layers = []
+    c_in = nz
+    for stage in range(stages):
+        c_out = ngf * 2 ** (stages - 1 - stage)
+        stride, pad = (1, 0) if stage == 0 else (2, 1)
+        layers += [nn.ConvTranspose2d(c_in, c_out, 4, stride, pad, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(True)]
+        c_in = c_out
+    layers += [nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+def dcgan_discriminator(ndf=64, nc=3, size=64):
+    stages = size.bit_length() - 1 - 2
+    layers = [nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
+    for stage in range(1, stages):
+        layers += [nn.Conv2d(ndf * 2 ** (stage - 1), ndf * 2 ** stage, 4, 2, 1, bias=False),
+                   nn.BatchNorm2d(ndf * 2 ** stage), nn.LeakyReLU(0.2, inplace=True)]
+    layers += [nn.Conv2d(ndf * 2 ** (stages - 1), 1, 4, 1, 0, bias=False), nn.Sigmoid()]
+    return nn.Sequential(*layers)
+
+
+def count(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def bce_case(logits, targets):
+    x = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(targets, dtype=torch.float64)
+    loss = nn.BCEWithLogitsLoss()(x, y)
+    loss.backward()
+    return {"logits": logits, "targets": targets, "loss": loss.item(), "grad": x.grad.tolist()}
+
+
+def main():
+    out = {"torch_version": torch.__version__}
+
+    out["parameter_counts"] = [
+        {"image_size": s, "generator": count(dcgan_generator(size=s)), "discriminator": count(dcgan_discriminator(size=s))}
+        for s in (32, 64, 128, 256)
+    ]
+
+    g = torch.Generator().manual_seed(7)
+    random_logits = (torch.randn(16, generator=g, dtype=torch.float64) * 3).tolist()
+    random_targets = torch.rand(16, generator=g, dtype=torch.float64).tolist()
+    out["bce_with_logits"] = [
+        bce_case([0.0, 1.0, -1.0, 2.5], [1.0, 0.0, 1.0, 0.9]),
+        bce_case([100.0, -100.0, 80.0, -80.0], [1.0, 0.0, 0.0, 1.0]),  # far past where log(sigmoid) overflows in f32
+        bce_case(random_logits, random_targets),
+    ]
+
+    real = torch.tensor([1.5, -0.3, 2.0, 0.1], dtype=torch.float64, requires_grad=True)
+    fake = torch.tensor([-2.0, 0.7, -0.5, 3.0], dtype=torch.float64, requires_grad=True)
+    crit = nn.BCEWithLogitsLoss()
+    # DCGAN example: errD = errD_real + errD_fake, with one-sided smoothing 0.1 on the real label.
+    err_d = crit(real, torch.full_like(real, 0.9)) + crit(fake, torch.zeros_like(fake))
+    # non-saturating generator loss: BCE against "real" (1)
+    err_g = crit(fake, torch.ones_like(fake))
+    # minimax generator loss: mean(log(1 - sigmoid(x)))
+    minimax = torch.log1p(-torch.sigmoid(fake)).mean()
+    out["gan_losses"] = {
+        "real_logits": real.tolist(), "fake_logits": fake.tolist(), "real_target": 0.9,
+        "discriminator_loss": err_d.item(), "non_saturating_generator_loss": err_g.item(),
+        "minimax_generator_loss": minimax.item(),
+    }
+
+    path = os.path.join("crates", "gan-core", "tests", "fixtures", "reference.json")
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
