@@ -1,0 +1,54 @@
+//! One epoch's view of a data set: a shuffled order and random horizontal flips, both
+//! reproducible from `(seed, epoch)` so that a resumed run continues with the same batches.
+
+use crate::item::PaintingItem;
+use crate::random::{hash, permutation};
+use burn::data::dataset::{Dataset, DatasetError};
+use std::sync::Arc;
+
+/// A shuffled, optionally flipped, view of a data set for one epoch.
+pub struct EpochView {
+    inner: Arc<dyn Dataset<PaintingItem>>,
+    order: Vec<usize>,
+    flip_seed: Option<u64>,
+}
+
+impl EpochView {
+    /// The view of epoch `epoch`: items in a permutation drawn from `(seed, epoch)`, each
+    /// mirrored left-right with probability 1/2 when `random_flip` is set.
+    pub fn new(
+        inner: Arc<dyn Dataset<PaintingItem>>,
+        seed: u64,
+        epoch: u64,
+        random_flip: bool,
+    ) -> Self {
+        let order = permutation(inner.len(), hash(&[seed, epoch, 0x5348_5546]));
+        let flip_seed = random_flip.then(|| hash(&[seed, epoch, 0x464C_4950]));
+        Self {
+            inner,
+            order,
+            flip_seed,
+        }
+    }
+
+    /// The underlying data set index served at `position`.
+    pub fn source_index(&self, position: usize) -> usize {
+        self.order[position]
+    }
+}
+
+impl Dataset<PaintingItem> for EpochView {
+    fn get(&self, position: usize) -> Result<PaintingItem, DatasetError> {
+        let mut item = self.inner.get(self.order[position])?;
+        if let Some(seed) = self.flip_seed
+            && hash(&[seed, position as u64]) & 1 == 1
+        {
+            item.flip_horizontal();
+        }
+        Ok(item)
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+}

@@ -1,0 +1,56 @@
+//! A tiny, stable pseudo-random generator (SplitMix64) and hashing, so that procedural images,
+//! shuffles and flips depend only on their seed, not on a dependency's version.
+
+/// SplitMix64: fast, statistically good enough for images and shuffles, and stable forever.
+#[derive(Debug, Clone)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(self.0)
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub(crate) fn unit(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Uniform in `[low, high)`.
+    pub(crate) fn range(&mut self, low: f32, high: f32) -> f32 {
+        low + (high - low) * self.unit()
+    }
+
+    /// Uniform integer in `0..n` (`n > 0`).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// The SplitMix64 finaliser: a good 64-bit mixing function.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Hashes a sequence of words into one seed.
+pub(crate) fn hash(words: &[u64]) -> u64 {
+    words
+        .iter()
+        .fold(0x243F_6A88_85A3_08D3, |acc, &w| mix(acc ^ mix(w)))
+}
+
+/// A permutation of `0..n` (Fisher–Yates) from `seed`.
+pub(crate) fn permutation(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = SplitMix64::new(seed);
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    order
+}
