@@ -1,1 +1,19 @@
-//! x
+//! # gan
+//!
+//! Generative adversarial networks that make paintings, on Burn. This crate ties the workspace
+//! together for the examples and the command line:
+//!
+//! - [`gan_core`]: generator, discriminator and losses;
+//! - [`gan_data`]: art data sets and batching;
+//! - [`gan_train`]: the training loop, checkpoints and samples;
+//! - [`dcgan`]: DCGAN training from command-line arguments (`examples/dcgan64.rs`);
+//! - [`generate`]: images from a checkpoint (`examples/generate.rs`).
+
+pub mod dcgan;
+mod error;
+pub mod generate;
+
+pub use error::Error;
+pub use gan_core;
+pub use gan_data;
+pub use gan_train;

@@ -1,1 +1,32 @@
-//! x
+//! # gan-train
+//!
+//! How a GAN learns, and what a run leaves behind.
+//!
+//! - [`train`]: the one training loop. What differs between GAN variants is an [`Objective`]:
+//!   how the discriminator's and generator's losses are computed, and how many discriminator
+//!   steps run per generator step. [`NonSaturating`] is DCGAN's.
+//! - [`TrainingConfig`]: Adam settings for each network, batch size, steps or epochs, seed, and
+//!   how often to sample, log and checkpoint.
+//! - [`checkpoint`]: weights and optimizer states in Burn's burnpack format (plain tensors, no
+//!   code), plus JSON metadata; written to a temporary folder and renamed, so a crash mid-save
+//!   never destroys the last good checkpoint.
+//! - [`sample`]: latent noise from a seed, and image grids as PNG.
+//!
+//! A run's folder holds `samples/step-NNNNNNNN.png` (grids from one fixed noise batch),
+//! `metrics.csv` (losses, D(x), D(G(z)) per step), `config.json` and `checkpoints/`.
+
+pub mod checkpoint;
+mod config;
+mod error;
+mod metrics;
+mod objective;
+mod progress;
+pub mod sample;
+mod trainer;
+
+pub use config::{AdamSettings, TrainingConfig};
+pub use error::TrainError;
+pub use metrics::{MetricsLog, StepMetrics};
+pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};
+pub use checkpoint::ModelSpec;
+pub use trainer::{RunOptions, TrainedModels, TrainingSummary, train};

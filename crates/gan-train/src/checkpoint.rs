@@ -1,0 +1,300 @@
+//! Checkpoints: the generator, the discriminator, both optimizer states and the run's metadata.
+//!
+//! A checkpoint is a folder `checkpoints/step-NNNNNNNN/` holding
+//! - `generator.bpk`, `discriminator.bpk`: weights and BatchNorm statistics in Burn's burnpack
+//!   format (tensors and CBOR metadata: nothing in it can execute code);
+//! - `generator_optimizer.bpk`, `discriminator_optimizer.bpk`: Adam's moments, same format;
+//! - `metadata.json`: step, epoch, position in the epoch, RNG state, and the full configuration.
+//!
+//! It is written into a hidden temporary folder, each file flushed to disk, and then renamed
+//! into place; only then does `checkpoints/latest` (itself replaced by a rename) point to it. A
+//! crash at any moment leaves the previous checkpoint whole and `latest` pointing to a complete
+//! one.
+
+use crate::{TrainError, TrainingConfig};
+use burn::module::Module;
+use burn::optim::{ModuleOptimizer, OptimizerRecord};
+use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The version of the checkpoint layout written by this crate.
+pub const FORMAT_VERSION: u32 = 1;
+
+const GENERATOR: &str = "generator.bpk";
+const DISCRIMINATOR: &str = "discriminator.bpk";
+const GENERATOR_OPTIMIZER: &str = "generator_optimizer.bpk";
+const DISCRIMINATOR_OPTIMIZER: &str = "discriminator_optimizer.bpk";
+const METADATA: &str = "metadata.json";
+const LATEST: &str = "latest";
+
+/// The architecture and configuration of the two networks, as saved in checkpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    /// The architecture's name: `"dcgan"` or `"mlp"`.
+    pub architecture: String,
+    /// Image size in pixels (height = width).
+    pub image_size: usize,
+    /// The generator's configuration (its `Config` as JSON).
+    pub generator: serde_json::Value,
+    /// The discriminator's configuration (its `Config` as JSON).
+    pub discriminator: serde_json::Value,
+}
+
+/// Where the random streams stand. Every random draw of step `s` comes from a generator seeded
+/// with `(seed, s)`, and data order and flips from `(seed, epoch)`, so `seed` and the position
+/// are the whole RNG state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RngState {
+    /// The run's seed.
+    pub seed: u64,
+    /// How streams derive from the seed.
+    pub scheme: String,
+}
+
+/// Everything in a checkpoint besides the tensors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointMetadata {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// Generator steps done.
+    pub step: usize,
+    /// The epoch in progress, 0-based.
+    pub epoch: usize,
+    /// Batches of that epoch already consumed.
+    pub batch_in_epoch: usize,
+    /// The RNG state.
+    pub rng: RngState,
+    /// The two networks.
+    pub model: ModelSpec,
+    /// The objective's name (`"dcgan"`).
+    pub objective: String,
+    /// The objective's settings.
+    pub objective_settings: serde_json::Value,
+    /// The training configuration.
+    pub training: TrainingConfig,
+    /// The data set's description.
+    pub data: String,
+    /// Style names of the data set (empty if unlabelled).
+    pub class_names: Vec<String>,
+    /// Seconds since the Unix epoch when it was written.
+    pub created_unix: u64,
+    /// Metrics worth listing with the model (for example `"fid"`), when known.
+    #[serde(default)]
+    pub metrics: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A checkpoint found on disk.
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Its metadata.
+    pub metadata: CheckpointMetadata,
+}
+
+/// The tensors to save.
+pub struct CheckpointContents<'a, G, D> {
+    /// The generator.
+    pub generator: &'a G,
+    /// The discriminator.
+    pub discriminator: &'a D,
+    /// The generator's optimizer.
+    pub generator_optimizer: &'a ModuleOptimizer,
+    /// The discriminator's optimizer.
+    pub discriminator_optimizer: &'a ModuleOptimizer,
+}
+
+fn checkpoint_error(path: &Path, message: impl ToString) -> TrainError {
+    TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    }
+}
+
+/// Writes `bytes` to `path` and flushes them to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let mut file = File::create(path).map_err(TrainError::io(path))?;
+    file.write_all(bytes).map_err(TrainError::io(path))?;
+    file.sync_all().map_err(TrainError::io(path))
+}
+
+/// Replaces `path` with `bytes` atomically: temporary file, flush, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    write_synced(&tmp, bytes)?;
+    fs::rename(&tmp, path).map_err(TrainError::io(path))
+}
+
+fn sync_dir(dir: &Path) {
+    // Persists renames on Unix; not possible (and not needed) everywhere.
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Saves a checkpoint under `run_dir/checkpoints/`, points `latest` to it, and keeps the newest
+/// `keep` checkpoints. Returns its folder.
+pub fn save<G: Module, D: Module>(
+    run_dir: &Path,
+    contents: CheckpointContents<'_, G, D>,
+    metadata: &CheckpointMetadata,
+    keep: usize,
+) -> Result<PathBuf, TrainError> {
+    let root = run_dir.join("checkpoints");
+    fs::create_dir_all(&root).map_err(TrainError::io(&root))?;
+    let name = format!("step-{:08}", metadata.step);
+    let final_dir = root.join(&name);
+    let tmp_dir = root.join(format!(".{name}.partial-{}", std::process::id()));
+    if tmp_dir.exists() {
+        fs::remove_dir_all(&tmp_dir).map_err(TrainError::io(&tmp_dir))?;
+    }
+    fs::create_dir_all(&tmp_dir).map_err(TrainError::io(&tmp_dir))?;
+
+    let record_error = |file: &str| {
+        let path = tmp_dir.join(file);
+        move |err: burn::store::RecordError| checkpoint_error(&path, err)
+    };
+    let generator = contents.generator.clone().into_record().into_bytes();
+    let generator = generator.map_err(record_error(GENERATOR))?;
+    write_synced(&tmp_dir.join(GENERATOR), &generator)?;
+    let discriminator = contents.discriminator.clone().into_record().into_bytes();
+    let discriminator = discriminator.map_err(record_error(DISCRIMINATOR))?;
+    write_synced(&tmp_dir.join(DISCRIMINATOR), &discriminator)?;
+    let optimizer = contents.generator_optimizer.into_bytes();
+    let optimizer = optimizer.map_err(record_error(GENERATOR_OPTIMIZER))?;
+    write_synced(&tmp_dir.join(GENERATOR_OPTIMIZER), &optimizer)?;
+    let optimizer = contents.discriminator_optimizer.into_bytes();
+    let optimizer = optimizer.map_err(record_error(DISCRIMINATOR_OPTIMIZER))?;
+    write_synced(&tmp_dir.join(DISCRIMINATOR_OPTIMIZER), &optimizer)?;
+    let json = serde_json::to_vec_pretty(metadata).map_err(|e| checkpoint_error(&tmp_dir, e))?;
+    write_synced(&tmp_dir.join(METADATA), &json)?;
+    sync_dir(&tmp_dir);
+
+    // Move a same-step checkpoint (from an earlier, interrupted run) aside before replacing it.
+    let old = root.join(format!(".{name}.old-{}", std::process::id()));
+    if final_dir.exists() {
+        fs::rename(&final_dir, &old).map_err(TrainError::io(&final_dir))?;
+    }
+    fs::rename(&tmp_dir, &final_dir).map_err(TrainError::io(&final_dir))?;
+    sync_dir(&root);
+    write_atomic(&root.join(LATEST), name.as_bytes())?;
+    sync_dir(&root);
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(TrainError::io(&old))?;
+    }
+    prune(&root, keep, &name)?;
+    Ok(final_dir)
+}
+
+/// The names of complete checkpoints under `root`, oldest first.
+fn list(root: &Path) -> Result<Vec<String>, TrainError> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .map_err(TrainError::io(root))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("step-") && root.join(name).join(METADATA).is_file())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn prune(root: &Path, keep: usize, latest: &str) -> Result<(), TrainError> {
+    let names = list(root)?;
+    let excess = names.len().saturating_sub(keep.max(1));
+    for name in names.iter().take(excess).filter(|n| n.as_str() != latest) {
+        let dir = root.join(name);
+        fs::remove_dir_all(&dir).map_err(TrainError::io(&dir))?;
+    }
+    Ok(())
+}
+
+/// Finds a checkpoint from a path that is a checkpoint folder, a `checkpoints/` folder, or a
+/// run folder (then its latest checkpoint).
+pub fn find(path: &Path) -> Result<Checkpoint, TrainError> {
+    let dir = if path.join(METADATA).is_file() {
+        path.to_path_buf()
+    } else {
+        let root = if path.join("checkpoints").is_dir() {
+            path.join("checkpoints")
+        } else {
+            path.to_path_buf()
+        };
+        if !root.is_dir() {
+            return Err(checkpoint_error(path, "no such folder"));
+        }
+        let latest = fs::read_to_string(root.join(LATEST))
+            .ok()
+            .map(|name| name.trim().to_string())
+            .filter(|name| root.join(name).join(METADATA).is_file());
+        match latest.or_else(|| list(&root).ok().and_then(|names| names.last().cloned())) {
+            Some(name) => root.join(name),
+            None => {
+                return Err(checkpoint_error(
+                    path,
+                    "no checkpoint found (expected metadata.json, or checkpoints/step-*/metadata.json)",
+                ));
+            }
+        }
+    };
+    let text = fs::read_to_string(dir.join(METADATA)).map_err(TrainError::io(dir.join(METADATA)))?;
+    let metadata: CheckpointMetadata = serde_json::from_str(&text)
+        .map_err(|e| checkpoint_error(&dir.join(METADATA), format!("unreadable metadata: {e}")))?;
+    if metadata.format_version != FORMAT_VERSION {
+        return Err(checkpoint_error(
+            &dir,
+            format!(
+                "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                metadata.format_version
+            ),
+        ));
+    }
+    Ok(Checkpoint { dir, metadata })
+}
+
+impl Checkpoint {
+    fn read(&self, file: &str) -> Result<Bytes, TrainError> {
+        let path = self.dir.join(file);
+        let bytes = fs::read(&path).map_err(TrainError::io(&path))?;
+        Ok(Bytes::from_bytes_vec(bytes))
+    }
+
+    fn load_module<M: Module>(&self, module: M, file: &str) -> Result<M, TrainError> {
+        let path = self.dir.join(file);
+        let record = ModuleRecord::from_bytes(self.read(file)?)
+            .map_err(|e| checkpoint_error(&path, e))?;
+        module.try_load_record(record).map_err(|e| {
+            checkpoint_error(&path, format!("does not fit this model ({e})"))
+        })
+    }
+
+    /// Loads the generator's weights into `generator` (built from the same configuration).
+    pub fn load_generator<G: Module>(&self, generator: G) -> Result<G, TrainError> {
+        self.load_module(generator, GENERATOR)
+    }
+
+    /// Loads the discriminator's weights into `discriminator`.
+    pub fn load_discriminator<D: Module>(&self, discriminator: D) -> Result<D, TrainError> {
+        self.load_module(discriminator, DISCRIMINATOR)
+    }
+
+    /// Loads both optimizer states: `(generator's, discriminator's)`.
+    pub fn load_optimizers(
+        &self,
+        generator: ModuleOptimizer,
+        discriminator: ModuleOptimizer,
+    ) -> Result<(ModuleOptimizer, ModuleOptimizer), TrainError> {
+        let load = |optimizer: ModuleOptimizer, file: &str| {
+            let record = OptimizerRecord::from_bytes(self.read(file)?)
+                .map_err(|e| checkpoint_error(&self.dir.join(file), e))?;
+            Ok::<_, TrainError>(optimizer.load_record(record))
+        };
+        Ok((
+            load(generator, GENERATOR_OPTIMIZER)?,
+            load(discriminator, DISCRIMINATOR_OPTIMIZER)?,
+        ))
+    }
+}

@@ -1,0 +1,117 @@
+//! Training settings: optimizers, batch size, duration, seed and what a run writes when.
+
+use crate::TrainError;
+use burn::config::Config;
+use burn::optim::{AdamConfig, ModuleOptimizer};
+
+/// Adam's settings for one network.
+#[derive(Config, Debug, PartialEq)]
+pub struct AdamSettings {
+    /// Learning rate.
+    #[config(default = 2e-4)]
+    pub learning_rate: f64,
+    /// Decay of the first moment.
+    #[config(default = 0.5)]
+    pub beta_1: f32,
+    /// Decay of the second moment.
+    #[config(default = 0.999)]
+    pub beta_2: f32,
+    /// Numerical stability term (PyTorch's default).
+    #[config(default = 1e-8)]
+    pub epsilon: f32,
+}
+
+impl AdamSettings {
+    /// The Burn optimizer.
+    pub fn init(&self) -> ModuleOptimizer {
+        AdamConfig::new()
+            .with_beta_1(self.beta_1)
+            .with_beta_2(self.beta_2)
+            .with_epsilon(self.epsilon)
+            .init()
+    }
+
+    fn validate(&self, which: &str) -> Result<(), TrainError> {
+        let ok = self.learning_rate.is_finite()
+            && self.learning_rate > 0.0
+            && (0.0..1.0).contains(&self.beta_1)
+            && (0.0..1.0).contains(&self.beta_2)
+            && self.epsilon > 0.0;
+        if ok {
+            Ok(())
+        } else {
+            Err(TrainError::Setting(format!(
+                "{which} Adam: learning rate must be > 0 and betas in [0, 1), got {self:?}"
+            )))
+        }
+    }
+}
+
+/// Everything about a training run except the models, the objective and the data.
+#[derive(Config, Debug, PartialEq)]
+pub struct TrainingConfig {
+    /// Adam for the generator (DCGAN: 2e-4, betas (0.5, 0.999)).
+    #[config(default = "AdamSettings::new()")]
+    pub generator_optimizer: AdamSettings,
+    /// Adam for the discriminator (DCGAN: 2e-4, betas (0.5, 0.999)).
+    #[config(default = "AdamSettings::new()")]
+    pub discriminator_optimizer: AdamSettings,
+    /// Images per batch.
+    #[config(default = 64)]
+    pub batch_size: usize,
+    /// Generator steps to train for. When set, it wins over `epochs`.
+    pub steps: Option<usize>,
+    /// Passes over the data set, when `steps` is not set.
+    #[config(default = 5)]
+    pub epochs: usize,
+    /// Seed for initialisation, shuffling, flips, noise and label noise.
+    #[config(default = 42)]
+    pub seed: u64,
+    /// Mirror images left-right at random.
+    #[config(default = true)]
+    pub random_flip: bool,
+    /// Write a sample grid every this many steps (and at the end).
+    #[config(default = 50)]
+    pub sample_every: usize,
+    /// Images in the fixed noise batch of the sample grids.
+    #[config(default = 64)]
+    pub sample_count: usize,
+    /// Write a checkpoint every this many steps (and at the end).
+    #[config(default = 100)]
+    pub checkpoint_every: usize,
+    /// Checkpoints kept on disk (the newest ones).
+    #[config(default = 2)]
+    pub keep_checkpoints: usize,
+    /// Background threads that decode and batch images.
+    #[config(default = 1)]
+    pub loader_workers: usize,
+    /// No progress bar (for CI and logs).
+    #[config(default = false)]
+    pub quiet: bool,
+}
+
+impl TrainingConfig {
+    /// Checks every setting.
+    pub fn validate(&self) -> Result<(), TrainError> {
+        self.generator_optimizer.validate("generator")?;
+        self.discriminator_optimizer.validate("discriminator")?;
+        let positive = [
+            ("batch size", self.batch_size),
+            ("sample every", self.sample_every),
+            ("sample count", self.sample_count),
+            ("checkpoint every", self.checkpoint_every),
+            ("checkpoints kept", self.keep_checkpoints),
+        ];
+        for (name, value) in positive {
+            if value == 0 {
+                return Err(TrainError::Setting(format!("{name} must be at least 1")));
+            }
+        }
+        if self.steps == Some(0) || (self.steps.is_none() && self.epochs == 0) {
+            return Err(TrainError::Setting(
+                "train for at least one step or epoch".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors of a training run. Each names the file, value or step at fault.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why a training run, checkpoint or sample could not be made.
+#[derive(Debug, Error)]
+pub enum TrainError {
+    /// An invalid model or loss configuration.
+    #[error(transparent)]
+    Config(#[from] gan_core::ConfigError),
+    /// The data set could not be opened or read.
+    #[error(transparent)]
+    Data(#[from] gan_data::DataError),
+    /// A training setting is invalid.
+    #[error("invalid training setting: {0}")]
+    Setting(String),
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A checkpoint is missing, unreadable, or does not fit the model.
+    #[error("checkpoint {path}: {message}")]
+    Checkpoint {
+        /// The checkpoint file or folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A batch could not be loaded.
+    #[error("data loading failed: {0}")]
+    Loading(String),
+    /// A loss became NaN or infinite; training stopped, the last good checkpoint is kept.
+    #[error(
+        "{what} became {value} at step {step}: training stopped. The last good checkpoint is kept{}",
+        match last_checkpoint { Some(p) => format!(" at {}", p.display()), None => String::new() }
+    )]
+    NonFinite {
+        /// The step (1-based) whose loss was not finite.
+        step: usize,
+        /// Which quantity.
+        what: &'static str,
+        /// Its value.
+        value: f32,
+        /// The last checkpoint written, if any.
+        last_checkpoint: Option<PathBuf>,
+    },
+}
+
+impl TrainError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> TrainError {
+        let path = path.into();
+        move |source| TrainError::Io { path, source }
+    }
+}

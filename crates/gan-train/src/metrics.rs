@@ -1,0 +1,111 @@
+//! The per-step metrics CSV: losses, D(x), D(G(z)) and throughput.
+
+use crate::TrainError;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// The numbers of one generator step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepMetrics {
+    /// Generator steps done, 1-based.
+    pub step: usize,
+    /// The epoch the step's last batch came from, 0-based.
+    pub epoch: usize,
+    /// The discriminator's loss (its last step).
+    pub discriminator_loss: f32,
+    /// The generator's loss.
+    pub generator_loss: f32,
+    /// Mean D(x) on real images.
+    pub real_score: f32,
+    /// Mean D(G(z)) before the discriminator's update.
+    pub fake_score_before: f32,
+    /// Mean D(G(z)) after the discriminator's update (the generator's view).
+    pub fake_score_after: f32,
+    /// Real images per second over this step.
+    pub images_per_second: f32,
+}
+
+const HEADER: &str = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_s";
+
+/// An append-only CSV of [`StepMetrics`], one row per step.
+pub struct MetricsLog {
+    path: PathBuf,
+    file: File,
+}
+
+impl MetricsLog {
+    /// Opens `path` for a run resumed after `resume_step` steps (0 for a new run): rows after
+    /// that step (from a run that went further before it stopped) are dropped, and the header
+    /// is written when the file is new.
+    pub fn open(path: &Path, resume_step: usize) -> Result<Self, TrainError> {
+        let mut kept = Vec::new();
+        if resume_step > 0 && path.exists() {
+            let file = File::open(path).map_err(TrainError::io(path))?;
+            for line in BufReader::new(file).lines() {
+                let line = line.map_err(TrainError::io(path))?;
+                let step = line.split(',').next().and_then(|s| s.parse::<usize>().ok());
+                if step.is_some_and(|s| s <= resume_step) {
+                    kept.push(line);
+                }
+            }
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(TrainError::io(path))?;
+        writeln!(file, "{HEADER}").map_err(TrainError::io(path))?;
+        for line in kept {
+            writeln!(file, "{line}").map_err(TrainError::io(path))?;
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Appends one row.
+    pub fn append(&mut self, m: &StepMetrics) -> Result<(), TrainError> {
+        writeln!(
+            self.file,
+            "{},{},{},{},{},{},{},{:.2}",
+            m.step,
+            m.epoch,
+            m.discriminator_loss,
+            m.generator_loss,
+            m.real_score,
+            m.fake_score_before,
+            m.fake_score_after,
+            m.images_per_second
+        )
+        .map_err(TrainError::io(&self.path))
+    }
+
+    /// Reads every row of a metrics CSV.
+    pub fn read(path: &Path) -> Result<Vec<StepMetrics>, TrainError> {
+        let text = std::fs::read_to_string(path).map_err(TrainError::io(path))?;
+        let bad = |line: &str| TrainError::Setting(format!("bad metrics row in {}: {line}", path.display()));
+        text.lines()
+            .skip(1)
+            .map(|line| {
+                let f: Vec<&str> = line.split(',').collect();
+                if f.len() != 8 {
+                    return Err(bad(line));
+                }
+                let num = |i: usize| f[i].parse::<f32>().map_err(|_| bad(line));
+                Ok(StepMetrics {
+                    step: f[0].parse().map_err(|_| bad(line))?,
+                    epoch: f[1].parse().map_err(|_| bad(line))?,
+                    discriminator_loss: num(2)?,
+                    generator_loss: num(3)?,
+                    real_score: num(4)?,
+                    fake_score_before: num(5)?,
+                    fake_score_after: num(6)?,
+                    images_per_second: num(7)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,139 @@
+//! What makes one GAN variant differ from another: how the two losses are computed and how many
+//! discriminator steps run per generator step. The training loop is shared.
+
+use burn::prelude::*;
+use burn::tensor::activation::sigmoid;
+use gan_core::Discriminator;
+use gan_core::loss::{LabelConfig, discriminator_loss, non_saturating_generator_loss};
+use gan_data::PaintingBatch;
+
+/// The discriminator's side of one step.
+#[derive(Debug, Clone)]
+pub struct DiscriminatorStep {
+    /// The loss to minimise, `[1]`.
+    pub loss: Tensor<1>,
+    /// The mean score on real images, `[1]`: D(x) as a probability for DCGAN.
+    pub real_score: Tensor<1>,
+    /// The mean score on generated images, `[1]`: D(G(z)) before the discriminator's update.
+    pub fake_score: Tensor<1>,
+}
+
+/// The generator's side of one step.
+#[derive(Debug, Clone)]
+pub struct GeneratorStep {
+    /// The loss to minimise, `[1]`.
+    pub loss: Tensor<1>,
+    /// The mean score on generated images, `[1]`: D(G(z)) after the discriminator's update.
+    pub fake_score: Tensor<1>,
+}
+
+/// A GAN objective for discriminators of type `D`.
+///
+/// The loop calls [`discriminator_step`](Objective::discriminator_step)
+/// [`discriminator_steps`](Objective::discriminator_steps) times, each on a fresh real batch
+/// and fresh (detached) fakes, then [`generator_step`](Objective::generator_step) once on the
+/// last fakes, with their graph.
+pub trait Objective<D: Module>: Send {
+    /// A short name for logs and metadata (`"dcgan"`).
+    fn name(&self) -> &'static str;
+
+    /// Discriminator (critic) steps per generator step.
+    fn discriminator_steps(&self) -> usize {
+        1
+    }
+
+    /// The discriminator's loss on a real batch and generated images.
+    ///
+    /// - `real.images`, `fake`: `[B, C, H, W]` in `[-1, 1]`; `fake` is detached.
+    fn discriminator_step(
+        &self,
+        discriminator: &D,
+        real: &PaintingBatch,
+        fake: Tensor<4>,
+    ) -> DiscriminatorStep;
+
+    /// The generator's loss on generated images, through the (updated) discriminator.
+    ///
+    /// - `fake`: `[B, C, H, W]`, attached to the generator's graph.
+    fn generator_step(&self, discriminator: &D, fake: Tensor<4>, real: &PaintingBatch)
+    -> GeneratorStep;
+
+    /// The objective's settings, for checkpoint metadata.
+    fn settings(&self) -> serde_json::Value;
+}
+
+/// DCGAN's objective: binary cross-entropy for the discriminator (with optional one-sided label
+/// smoothing and label-flip noise) and the non-saturating loss for the generator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NonSaturating {
+    /// How the discriminator's targets are made.
+    pub labels: LabelConfig,
+}
+
+impl NonSaturating {
+    /// The objective with the given label settings (checked).
+    pub fn new(labels: LabelConfig) -> Result<Self, gan_core::ConfigError> {
+        labels.validate()?;
+        Ok(Self { labels })
+    }
+}
+
+impl Default for NonSaturating {
+    fn default() -> Self {
+        Self {
+            labels: LabelConfig::new(),
+        }
+    }
+}
+
+fn mean_probability(logits: Tensor<2>) -> Tensor<1> {
+    sigmoid(logits.detach()).mean()
+}
+
+impl<D: Discriminator> Objective<D> for NonSaturating {
+    fn name(&self) -> &'static str {
+        "dcgan"
+    }
+
+    fn discriminator_step(
+        &self,
+        discriminator: &D,
+        real: &PaintingBatch,
+        fake: Tensor<4>,
+    ) -> DiscriminatorStep {
+        let device = real.images.device();
+        let real_logits = discriminator.logits(real.images.clone());
+        let fake_logits = discriminator.logits(fake);
+        let (n_real, n_fake) = (real_logits.dims()[0], fake_logits.dims()[0]);
+        DiscriminatorStep {
+            real_score: mean_probability(real_logits.clone()),
+            fake_score: mean_probability(fake_logits.clone()),
+            loss: discriminator_loss(
+                real_logits,
+                self.labels.real_targets(n_real, &device),
+                fake_logits,
+                self.labels.fake_targets(n_fake, &device),
+            ),
+        }
+    }
+
+    fn generator_step(
+        &self,
+        discriminator: &D,
+        fake: Tensor<4>,
+        _real: &PaintingBatch,
+    ) -> GeneratorStep {
+        let fake_logits = discriminator.logits(fake);
+        GeneratorStep {
+            fake_score: mean_probability(fake_logits.clone()),
+            loss: non_saturating_generator_loss(fake_logits),
+        }
+    }
+
+    fn settings(&self) -> serde_json::Value {
+        serde_json::json!({
+            "label_smoothing": self.labels.smoothing,
+            "label_flip_probability": self.labels.flip_probability,
+        })
+    }
+}

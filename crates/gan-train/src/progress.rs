@@ -1,0 +1,52 @@
+//! The progress bar: step, losses, images/s and ETA; hidden in quiet mode.
+
+use crate::StepMetrics;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar over generator steps.
+pub(crate) struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    pub(crate) fn new(total_steps: usize, done: usize, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(
+            Some(total_steps as u64),
+            if quiet {
+                ProgressDrawTarget::hidden()
+            } else {
+                ProgressDrawTarget::stderr()
+            },
+        );
+        let style = ProgressStyle::with_template(
+            "{bar:30.cyan/blue} step {pos}/{len} {msg} [{elapsed_precise} < {eta_precise}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_position(done as u64);
+        bar.reset_eta();
+        Self { bar }
+    }
+
+    pub(crate) fn update(&self, m: &StepMetrics) {
+        self.bar.set_message(format!(
+            "loss_D {:.3} loss_G {:.3} D(x) {:.2} D(G(z)) {:.2} | {:.1} img/s",
+            m.discriminator_loss,
+            m.generator_loss,
+            m.real_score,
+            m.fake_score_after,
+            m.images_per_second
+        ));
+        self.bar.set_position(m.step as u64);
+    }
+
+    pub(crate) fn println(&self, line: impl AsRef<str>) {
+        if !self.bar.is_hidden() {
+            self.bar.println(line);
+        }
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish();
+    }
+}

@@ -1,0 +1,97 @@
+//! Sampling: latent noise that depends only on a seed, and image grids as PNG.
+
+use crate::TrainError;
+use burn::prelude::*;
+use gan_core::Generator;
+use image::{Rgb, RgbImage};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+use std::path::Path;
+
+/// `count` latent vectors from N(0, 1), drawn on the host from `seed`: the same seed gives the
+/// same noise on every backend and device.
+///
+/// - returns: `[count, latent_dim]`
+pub fn latent_noise(count: usize, latent_dim: usize, seed: u64, device: &Device) -> Tensor<2> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let values: Vec<f32> = (0..count * latent_dim)
+        .map(|_| StandardNormal.sample(&mut rng))
+        .collect();
+    Tensor::from_data(TensorData::new(values, [count, latent_dim]), device)
+}
+
+/// Generates `count` images from `seed` with `generator` in inference mode.
+///
+/// - returns: `[count, C, H, W]` in `[-1, 1]`
+pub fn generate<G: Generator>(generator: &G, count: usize, seed: u64, device: &Device) -> Tensor<4> {
+    let generator = generator.valid();
+    let device = device.clone().without_autodiff();
+    generator.generate(latent_noise(count, generator.latent_dim(), seed, &device))
+}
+
+/// Converts images in `[-1, 1]` to 8-bit RGB images (grayscale is repeated to RGB).
+///
+/// - `images`: `[B, C, H, W]`, C = 1 or 3
+pub fn to_rgb_images(images: Tensor<4>) -> Result<Vec<RgbImage>, TrainError> {
+    let [batch, channels, height, width] = images.dims();
+    if channels != 1 && channels != 3 {
+        return Err(TrainError::Setting(format!(
+            "images need 1 or 3 channels to be saved, got {channels}"
+        )));
+    }
+    let values: Vec<f32> = images.into_data().iter::<f32>().collect();
+    let plane = height * width;
+    Ok((0..batch)
+        .map(|b| {
+            let image = &values[b * channels * plane..(b + 1) * channels * plane];
+            RgbImage::from_fn(width as u32, height as u32, |x, y| {
+                let p = y as usize * width + x as usize;
+                let at = |c: usize| {
+                    let v = image[(c % channels) * plane + p];
+                    ((v + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8
+                };
+                Rgb([at(0), at(1), at(2)])
+            })
+        })
+        .collect())
+}
+
+/// Lays `images` out in a grid of `columns` columns with a 2-pixel dark border.
+pub fn grid(images: &[RgbImage], columns: usize) -> RgbImage {
+    let columns = columns.max(1).min(images.len().max(1));
+    let rows = images.len().div_ceil(columns).max(1);
+    let (w, h) = images.first().map_or((1, 1), |i| i.dimensions());
+    let pad = 2;
+    let mut out = RgbImage::from_pixel(
+        columns as u32 * (w + pad) + pad,
+        rows as u32 * (h + pad) + pad,
+        Rgb([24, 24, 24]),
+    );
+    for (i, image) in images.iter().enumerate() {
+        let x = pad + (i % columns) as u32 * (w + pad);
+        let y = pad + (i / columns) as u32 * (h + pad);
+        image::imageops::replace(&mut out, image, x as i64, y as i64);
+    }
+    out
+}
+
+/// Saves images in `[-1, 1]` as one PNG grid, about square.
+///
+/// - `images`: `[B, C, H, W]`
+pub fn save_grid(images: Tensor<4>, path: &Path) -> Result<(), TrainError> {
+    let images = to_rgb_images(images)?;
+    let columns = (images.len() as f64).sqrt().ceil() as usize;
+    save_png(&grid(&images, columns), path)
+}
+
+/// Writes a PNG, creating its folder.
+pub fn save_png(image: &RgbImage, path: &Path) -> Result<(), TrainError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
+    }
+    image.save(path).map_err(|err| TrainError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(err),
+    })
+}

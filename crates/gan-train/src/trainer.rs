@@ -1,0 +1,354 @@
+//! The one training loop, shared by every GAN variant through [`Objective`].
+
+use crate::checkpoint::{self, CheckpointContents, CheckpointMetadata, ModelSpec, RngState};
+use crate::progress::Progress;
+use crate::sample::{latent_noise, save_grid};
+use crate::{MetricsLog, Objective, StepMetrics, TrainError, TrainingConfig};
+use burn::data::dataloader::DataLoaderBuilder;
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use gan_core::Generator;
+use gan_data::{EpochView, OpenedDataset, PaintingBatcher};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Where a run writes, and where it resumes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// The run's folder: samples, metrics, configuration and checkpoints go here.
+    pub out_dir: PathBuf,
+    /// A run folder or checkpoint folder to continue from.
+    pub resume: Option<PathBuf>,
+}
+
+/// The networks after training (on the autodiff device).
+#[derive(Debug)]
+pub struct TrainedModels<G, D> {
+    /// The generator.
+    pub generator: G,
+    /// The discriminator.
+    pub discriminator: D,
+}
+
+/// What a finished run did and where it left its files.
+#[derive(Debug, Clone)]
+pub struct TrainingSummary {
+    /// Generator steps done in total (including those before a resume).
+    pub steps: usize,
+    /// The metrics of each step this call ran.
+    pub history: Vec<StepMetrics>,
+    /// The last checkpoint's folder.
+    pub checkpoint: PathBuf,
+    /// The folder of sample grids.
+    pub samples_dir: PathBuf,
+    /// The metrics CSV.
+    pub metrics_csv: PathBuf,
+}
+
+/// Mixes words into one 64-bit seed (SplitMix64 finaliser).
+pub(crate) fn derive_seed(words: &[u64]) -> u64 {
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    words
+        .iter()
+        .fold(0x6A09_E667_F3BC_C909, |acc, &w| mix(acc ^ mix(w.wrapping_add(0x9E37_79B9_7F4A_7C15))))
+}
+
+/// The seed of the fixed noise batch behind every sample grid of a run.
+pub fn fixed_noise_seed(seed: u64) -> u64 {
+    derive_seed(&[seed, 0xF1CED])
+}
+
+/// Trains `generator` against `discriminator` with `objective` on `data`.
+///
+/// - The models may live on `device` or its autodiff form; they are trained on
+///   `device.autodiff()`.
+/// - With `options.resume`, weights, optimizer states, step, epoch and position in the epoch
+///   come from that checkpoint, and the run continues exactly where it stopped.
+/// - Every `sample_every` steps a grid from one fixed noise batch is written to
+///   `samples/step-NNNNNNNN.png`; every step appends a row to `metrics.csv`; every
+///   `checkpoint_every` steps (and at the end) a checkpoint is written.
+/// - A NaN or infinite loss stops the run with [`TrainError::NonFinite`]; the last good
+///   checkpoint stays in place.
+#[allow(clippy::too_many_arguments)]
+pub fn train<G, D, O>(
+    generator: G,
+    discriminator: D,
+    objective: &O,
+    model: ModelSpec,
+    data: &OpenedDataset,
+    config: &TrainingConfig,
+    options: &RunOptions,
+    device: &Device,
+) -> Result<(TrainedModels<G, D>, TrainingSummary), TrainError>
+where
+    G: Generator,
+    D: Module,
+    O: Objective<D>,
+{
+    config.validate()?;
+    let out = &options.out_dir;
+    std::fs::create_dir_all(out).map_err(TrainError::io(out))?;
+    let samples_dir = out.join("samples");
+    let metrics_csv = out.join("metrics.csv");
+
+    let train_device = device.clone().autodiff();
+    let plain_device = device.clone().without_autodiff();
+    let mut generator = generator.to_device(&train_device).train();
+    let mut discriminator = discriminator.to_device(&train_device).train();
+    let mut optimizer_g = config.generator_optimizer.init();
+    let mut optimizer_d = config.discriminator_optimizer.init();
+
+    let batch_size = config.batch_size;
+    let batches_per_epoch = data.dataset.len() / batch_size;
+    if batches_per_epoch == 0 {
+        return Err(TrainError::Setting(format!(
+            "the data set ({}) has {} images, fewer than one batch of {batch_size}: lower --batch-size",
+            data.description,
+            data.dataset.len()
+        )));
+    }
+    let critic_steps = objective.discriminator_steps().max(1);
+    let total_steps = config
+        .steps
+        .unwrap_or((config.epochs * batches_per_epoch / critic_steps).max(1));
+
+    let (mut step, mut epoch, mut batch_in_epoch) = (0, 0, 0);
+    let mut last_checkpoint = None;
+    if let Some(resume) = &options.resume {
+        let found = checkpoint::find(resume)?;
+        check_compatible(&found.metadata, &model, &found.dir)?;
+        generator = found.load_generator(generator)?;
+        discriminator = found.load_discriminator(discriminator)?;
+        (optimizer_g, optimizer_d) = found.load_optimizers(optimizer_g, optimizer_d)?;
+        step = found.metadata.step;
+        epoch = found.metadata.epoch;
+        batch_in_epoch = found.metadata.batch_in_epoch;
+        last_checkpoint = Some(found.dir);
+    }
+
+    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| CheckpointMetadata {
+        format_version: checkpoint::FORMAT_VERSION,
+        step,
+        epoch,
+        batch_in_epoch,
+        rng: RngState {
+            seed: config.seed,
+            scheme: "per-step: noise and label noise of step s from (seed, s); order and flips of epoch e from (seed, e)".into(),
+        },
+        model: model.clone(),
+        objective: objective.name().to_string(),
+        objective_settings: objective.settings(),
+        training: config.clone(),
+        data: data.description.clone(),
+        class_names: data.class_names.clone(),
+        created_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        metrics: Default::default(),
+    };
+    let config_json = serde_json::to_vec_pretty(&metadata_at(step, epoch, batch_in_epoch))
+        .map_err(|e| TrainError::Setting(e.to_string()))?;
+    checkpoint::write_atomic(&out.join("config.json"), &config_json)?;
+
+    let latent_dim = generator.latent_dim();
+    let fixed_noise = latent_noise(
+        config.sample_count,
+        latent_dim,
+        fixed_noise_seed(config.seed),
+        &plain_device,
+    );
+    let mut metrics_log = MetricsLog::open(&metrics_csv, step)?;
+    let progress = Progress::new(total_steps, step, config.quiet);
+    let mut history = Vec::new();
+    let save_checkpoint = |generator: &G,
+                           discriminator: &D,
+                           optimizer_g: &burn::optim::ModuleOptimizer,
+                           optimizer_d: &burn::optim::ModuleOptimizer,
+                           metadata: CheckpointMetadata| {
+        checkpoint::save(
+            out,
+            CheckpointContents {
+                generator,
+                discriminator,
+                generator_optimizer: optimizer_g,
+                discriminator_optimizer: optimizer_d,
+            },
+            &metadata,
+            config.keep_checkpoints,
+        )
+    };
+    let save_samples = |generator: &G, step: usize| -> Result<PathBuf, TrainError> {
+        let path = samples_dir.join(format!("step-{step:08}.png"));
+        save_grid(generator.valid().generate(fixed_noise.clone()), &path)?;
+        Ok(path)
+    };
+
+    let mut critic_done = 0;
+    let mut step_started = Instant::now();
+    'epochs: while step < total_steps {
+        let view = EpochView::new(
+            data.dataset.clone(),
+            config.seed,
+            epoch as u64,
+            config.random_flip,
+        );
+        let loader = DataLoaderBuilder::new(PaintingBatcher::new())
+            .batch_size(batch_size)
+            .num_workers(config.loader_workers)
+            .set_device(train_device.clone())
+            .build(view)
+            .slice(batch_in_epoch * batch_size, batches_per_epoch * batch_size);
+        for batch in loader.iter() {
+            let batch = batch.map_err(|e| TrainError::Loading(e.to_string()))?;
+            batch_in_epoch += 1;
+            // Every random draw of this discriminator step derives from (seed, step, k).
+            let stream = derive_seed(&[config.seed, step as u64, critic_done as u64]);
+            train_device.seed(stream);
+            let latent = latent_noise(batch_size, latent_dim, stream, &train_device);
+            let fake = generator.generate(latent);
+            let d_step = objective.discriminator_step(&discriminator, &batch, fake.clone().detach());
+            let grads = GradientsParams::from_grads(d_step.loss.backward(), &discriminator);
+            discriminator = optimizer_d.step(
+                config.discriminator_optimizer.learning_rate,
+                discriminator,
+                grads,
+            );
+            critic_done += 1;
+            if critic_done < critic_steps {
+                continue;
+            }
+            critic_done = 0;
+
+            let g_step = objective.generator_step(&discriminator, fake, &batch);
+            let grads = GradientsParams::from_grads(g_step.loss.backward(), &generator);
+            generator = optimizer_g.step(
+                config.generator_optimizer.learning_rate,
+                generator,
+                grads,
+            );
+            step += 1;
+
+            // One read from the device per step: the five scalars together.
+            let scalars: Vec<f32> = Tensor::cat(
+                vec![
+                    d_step.loss,
+                    g_step.loss,
+                    d_step.real_score,
+                    d_step.fake_score,
+                    g_step.fake_score,
+                ],
+                0,
+            )
+            .into_data()
+            .iter::<f32>()
+            .collect();
+            for (value, what) in scalars.iter().zip(["discriminator loss", "generator loss"]) {
+                if !value.is_finite() {
+                    progress.finish();
+                    return Err(TrainError::NonFinite {
+                        step,
+                        what,
+                        value: *value,
+                        last_checkpoint,
+                    });
+                }
+            }
+            let elapsed = step_started.elapsed().as_secs_f32().max(1e-9);
+            let metrics = StepMetrics {
+                step,
+                epoch,
+                discriminator_loss: scalars[0],
+                generator_loss: scalars[1],
+                real_score: scalars[2],
+                fake_score_before: scalars[3],
+                fake_score_after: scalars[4],
+                images_per_second: (batch_size * critic_steps) as f32 / elapsed,
+            };
+            metrics_log.append(&metrics)?;
+            progress.update(&metrics);
+            history.push(metrics);
+
+            let finished = step >= total_steps;
+            if step % config.sample_every == 0 || finished {
+                let path = save_samples(&generator, step)?;
+                progress.println(format!("step {step}: samples {}", path.display()));
+            }
+            if step % config.checkpoint_every == 0 || finished {
+                let (next_epoch, next_batch) = if batch_in_epoch >= batches_per_epoch {
+                    (epoch + 1, 0)
+                } else {
+                    (epoch, batch_in_epoch)
+                };
+                let dir = save_checkpoint(
+                    &generator,
+                    &discriminator,
+                    &optimizer_g,
+                    &optimizer_d,
+                    metadata_at(step, next_epoch, next_batch),
+                )?;
+                progress.println(format!("step {step}: checkpoint {}", dir.display()));
+                last_checkpoint = Some(dir);
+            }
+            if finished {
+                break 'epochs;
+            }
+            // Sampling and checkpointing are not counted in the next step's throughput.
+            step_started = Instant::now();
+        }
+        epoch += 1;
+        batch_in_epoch = 0;
+    }
+    progress.finish();
+
+    let checkpoint = match last_checkpoint {
+        Some(dir) => dir,
+        None => save_checkpoint(
+            &generator,
+            &discriminator,
+            &optimizer_g,
+            &optimizer_d,
+            metadata_at(step, epoch, batch_in_epoch),
+        )?,
+    };
+    Ok((
+        TrainedModels {
+            generator,
+            discriminator,
+        },
+        TrainingSummary {
+            steps: step,
+            history,
+            checkpoint,
+            samples_dir,
+            metrics_csv,
+        },
+    ))
+}
+
+fn check_compatible(
+    found: &CheckpointMetadata,
+    model: &ModelSpec,
+    dir: &Path,
+) -> Result<(), TrainError> {
+    if &found.model != model {
+        return Err(TrainError::Checkpoint {
+            path: dir.to_path_buf(),
+            message: format!(
+                "was trained with a different model ({} at {}x{}, {}) than this run ({} at {}x{}, {})",
+                found.model.architecture,
+                found.model.image_size,
+                found.model.image_size,
+                found.model.generator,
+                model.architecture,
+                model.image_size,
+                model.image_size,
+                model.generator
+            ),
+        });
+    }
+    Ok(())
+}

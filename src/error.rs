@@ -1,0 +1,23 @@
+//! The error of the programs built on this crate.
+
+use thiserror::Error;
+
+/// Why a command failed. Its message is meant for the person at the terminal.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// An unknown device, or one whose backend was not compiled in.
+    #[error(transparent)]
+    Device(#[from] gan_core::DeviceError),
+    /// A model configuration that cannot be built.
+    #[error(transparent)]
+    Config(#[from] gan_core::ConfigError),
+    /// A data set that cannot be read.
+    #[error(transparent)]
+    Data(#[from] gan_data::DataError),
+    /// Training, checkpoint or sampling failed.
+    #[error(transparent)]
+    Train(#[from] gan_train::TrainError),
+    /// A checkpoint this program cannot use.
+    #[error("{0}")]
+    Unsupported(String),
+}
