@@ -5,7 +5,9 @@ use crate::Error;
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan_core::loss::LabelConfig;
 use gan_data::DataSource;
-use gan_train::{AdamSettings, ModelSpec, NonSaturating, RunOptions, TrainingConfig, TrainingSummary};
+use gan_train::{
+    AdamSettings, ModelSpec, NonSaturating, RunOptions, TrainingConfig, TrainingSummary,
+};
 use std::path::PathBuf;
 
 /// Generator steps when neither `--steps` nor `--epochs` is given: at 64x64 on two CPU cores
@@ -102,7 +104,8 @@ pub fn run(args: &TrainArgs, image_size: usize) -> Result<TrainingSummary, Error
             .with_smoothing(args.label_smoothing)
             .with_flip_probability(args.label_flip),
     )?;
-    let data = DataSource::from_arg(args.data.as_ref().and_then(|p| p.to_str())).open(image_size)?;
+    let data =
+        DataSource::from_arg(args.data.as_ref().and_then(|p| p.to_str())).open(image_size)?;
     let config = args.training_config();
 
     device.seed(config.seed);
@@ -154,7 +157,11 @@ pub fn print_summary(summary: &TrainingSummary) {
     if let Some(m) = last {
         println!(
             "last step: loss_D {:.4}, loss_G {:.4}, D(x) {:.3}, D(G(z)) {:.3}, {:.1} images/s",
-            m.discriminator_loss, m.generator_loss, m.real_score, m.fake_score_after, m.images_per_second
+            m.discriminator_loss,
+            m.generator_loss,
+            m.real_score,
+            m.fake_score_after,
+            m.images_per_second
         );
     }
     println!("sample grids: {}", summary.samples_dir.display());

@@ -49,9 +49,7 @@ impl LoadedGenerator {
     }
 }
 
-fn config_of<C: serde::de::DeserializeOwned>(
-    checkpoint: &Checkpoint,
-) -> Result<C, Error> {
+fn config_of<C: serde::de::DeserializeOwned>(checkpoint: &Checkpoint) -> Result<C, Error> {
     serde_json::from_value(checkpoint.metadata.model.generator.clone()).map_err(|e| {
         Error::Unsupported(format!(
             "checkpoint {}: generator configuration unreadable: {e}",
@@ -65,7 +63,10 @@ fn load<G: Generator>(checkpoint: &Checkpoint, generator: G) -> Result<G, Error>
 }
 
 /// Finds the checkpoint at `path` and loads its generator on `device`.
-pub fn load_generator(path: &Path, device: &Device) -> Result<(LoadedGenerator, Checkpoint), Error> {
+pub fn load_generator(
+    path: &Path,
+    device: &Device,
+) -> Result<(LoadedGenerator, Checkpoint), Error> {
     let checkpoint = checkpoint::find(path)?;
     let generator = match checkpoint.metadata.model.architecture.as_str() {
         "dcgan" => {

@@ -154,14 +154,16 @@ pub fn save<G: Module, D: Module>(
     }
     fs::create_dir_all(&tmp_dir).map_err(TrainError::io(&tmp_dir))?;
 
+    // `valid()` folds BatchNorm's pending running-statistics update into the saved values
+    // (a plain `into_record` would save them one update late) and drops autodiff.
     let record_error = |file: &str| {
         let path = tmp_dir.join(file);
         move |err: burn::store::RecordError| checkpoint_error(&path, err)
     };
-    let generator = contents.generator.clone().into_record().into_bytes();
+    let generator = contents.generator.valid().into_record().into_bytes();
     let generator = generator.map_err(record_error(GENERATOR))?;
     write_synced(&tmp_dir.join(GENERATOR), &generator)?;
-    let discriminator = contents.discriminator.clone().into_record().into_bytes();
+    let discriminator = contents.discriminator.valid().into_record().into_bytes();
     let discriminator = discriminator.map_err(record_error(DISCRIMINATOR))?;
     write_synced(&tmp_dir.join(DISCRIMINATOR), &discriminator)?;
     let optimizer = contents.generator_optimizer.into_bytes();
@@ -240,7 +242,8 @@ pub fn find(path: &Path) -> Result<Checkpoint, TrainError> {
             }
         }
     };
-    let text = fs::read_to_string(dir.join(METADATA)).map_err(TrainError::io(dir.join(METADATA)))?;
+    let text =
+        fs::read_to_string(dir.join(METADATA)).map_err(TrainError::io(dir.join(METADATA)))?;
     let metadata: CheckpointMetadata = serde_json::from_str(&text)
         .map_err(|e| checkpoint_error(&dir.join(METADATA), format!("unreadable metadata: {e}")))?;
     if metadata.format_version != FORMAT_VERSION {
@@ -264,11 +267,11 @@ impl Checkpoint {
 
     fn load_module<M: Module>(&self, module: M, file: &str) -> Result<M, TrainError> {
         let path = self.dir.join(file);
-        let record = ModuleRecord::from_bytes(self.read(file)?)
-            .map_err(|e| checkpoint_error(&path, e))?;
-        module.try_load_record(record).map_err(|e| {
-            checkpoint_error(&path, format!("does not fit this model ({e})"))
-        })
+        let record =
+            ModuleRecord::from_bytes(self.read(file)?).map_err(|e| checkpoint_error(&path, e))?;
+        module
+            .try_load_record(record)
+            .map_err(|e| checkpoint_error(&path, format!("does not fit this model ({e})")))
     }
 
     /// Loads the generator's weights into `generator` (built from the same configuration).

@@ -24,9 +24,12 @@ mod progress;
 pub mod sample;
 mod trainer;
 
+pub use checkpoint::ModelSpec;
 pub use config::{AdamSettings, TrainingConfig};
 pub use error::TrainError;
 pub use metrics::{MetricsLog, StepMetrics};
 pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};
-pub use checkpoint::ModelSpec;
-pub use trainer::{RunOptions, TrainedModels, TrainingSummary, train};
+pub use trainer::{
+    RunOptions, TrainedModels, TrainingSummary, discriminator_update, fixed_noise_seed,
+    generator_update, train,
+};

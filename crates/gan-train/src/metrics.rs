@@ -86,7 +86,9 @@ impl MetricsLog {
     /// Reads every row of a metrics CSV.
     pub fn read(path: &Path) -> Result<Vec<StepMetrics>, TrainError> {
         let text = std::fs::read_to_string(path).map_err(TrainError::io(path))?;
-        let bad = |line: &str| TrainError::Setting(format!("bad metrics row in {}: {line}", path.display()));
+        let bad = |line: &str| {
+            TrainError::Setting(format!("bad metrics row in {}: {line}", path.display()))
+        };
         text.lines()
             .skip(1)
             .map(|line| {

@@ -55,8 +55,12 @@ pub trait Objective<D: Module>: Send {
     /// The generator's loss on generated images, through the (updated) discriminator.
     ///
     /// - `fake`: `[B, C, H, W]`, attached to the generator's graph.
-    fn generator_step(&self, discriminator: &D, fake: Tensor<4>, real: &PaintingBatch)
-    -> GeneratorStep;
+    fn generator_step(
+        &self,
+        discriminator: &D,
+        fake: Tensor<4>,
+        real: &PaintingBatch,
+    ) -> GeneratorStep;
 
     /// The objective's settings, for checkpoint metadata.
     fn settings(&self) -> serde_json::Value;

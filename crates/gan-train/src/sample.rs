@@ -24,7 +24,12 @@ pub fn latent_noise(count: usize, latent_dim: usize, seed: u64, device: &Device)
 /// Generates `count` images from `seed` with `generator` in inference mode.
 ///
 /// - returns: `[count, C, H, W]` in `[-1, 1]`
-pub fn generate<G: Generator>(generator: &G, count: usize, seed: u64, device: &Device) -> Tensor<4> {
+pub fn generate<G: Generator>(
+    generator: &G,
+    count: usize,
+    seed: u64,
+    device: &Device,
+) -> Tensor<4> {
     let generator = generator.valid();
     let device = device.clone().without_autodiff();
     generator.generate(latent_noise(count, generator.latent_dim(), seed, &device))

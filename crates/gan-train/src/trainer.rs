@@ -3,12 +3,15 @@
 use crate::checkpoint::{self, CheckpointContents, CheckpointMetadata, ModelSpec, RngState};
 use crate::progress::Progress;
 use crate::sample::{latent_noise, save_grid};
-use crate::{MetricsLog, Objective, StepMetrics, TrainError, TrainingConfig};
+use crate::{
+    DiscriminatorStep, GeneratorStep, MetricsLog, Objective, StepMetrics, TrainError,
+    TrainingConfig,
+};
 use burn::data::dataloader::DataLoaderBuilder;
-use burn::optim::GradientsParams;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use gan_core::Generator;
-use gan_data::{EpochView, OpenedDataset, PaintingBatcher};
+use gan_data::{EpochView, OpenedDataset, PaintingBatch, PaintingBatcher};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -52,9 +55,9 @@ pub(crate) fn derive_seed(words: &[u64]) -> u64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    words
-        .iter()
-        .fold(0x6A09_E667_F3BC_C909, |acc, &w| mix(acc ^ mix(w.wrapping_add(0x9E37_79B9_7F4A_7C15))))
+    words.iter().fold(0x6A09_E667_F3BC_C909, |acc, &w| {
+        mix(acc ^ mix(w.wrapping_add(0x9E37_79B9_7F4A_7C15)))
+    })
 }
 
 /// The seed of the fixed noise batch behind every sample grid of a run.
@@ -130,7 +133,8 @@ where
         last_checkpoint = Some(found.dir);
     }
 
-    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| CheckpointMetadata {
+    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| {
+        CheckpointMetadata {
         format_version: checkpoint::FORMAT_VERSION,
         step,
         epoch,
@@ -149,6 +153,7 @@ where
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         metrics: Default::default(),
+    }
     };
     let config_json = serde_json::to_vec_pretty(&metadata_at(step, epoch, batch_in_epoch))
         .map_err(|e| TrainError::Setting(e.to_string()))?;
@@ -166,8 +171,8 @@ where
     let mut history = Vec::new();
     let save_checkpoint = |generator: &G,
                            discriminator: &D,
-                           optimizer_g: &burn::optim::ModuleOptimizer,
-                           optimizer_d: &burn::optim::ModuleOptimizer,
+                           optimizer_g: &ModuleOptimizer,
+                           optimizer_d: &ModuleOptimizer,
                            metadata: CheckpointMetadata| {
         checkpoint::save(
             out,
@@ -209,13 +214,15 @@ where
             let stream = derive_seed(&[config.seed, step as u64, critic_done as u64]);
             train_device.seed(stream);
             let latent = latent_noise(batch_size, latent_dim, stream, &train_device);
-            let fake = generator.generate(latent);
-            let d_step = objective.discriminator_step(&discriminator, &batch, fake.clone().detach());
-            let grads = GradientsParams::from_grads(d_step.loss.backward(), &discriminator);
-            discriminator = optimizer_d.step(
-                config.discriminator_optimizer.learning_rate,
+            let (d_step, fake);
+            (discriminator, d_step, fake) = discriminator_update(
+                &generator,
                 discriminator,
-                grads,
+                &mut optimizer_d,
+                objective,
+                &batch,
+                latent,
+                config.discriminator_optimizer.learning_rate,
             );
             critic_done += 1;
             if critic_done < critic_steps {
@@ -223,12 +230,15 @@ where
             }
             critic_done = 0;
 
-            let g_step = objective.generator_step(&discriminator, fake, &batch);
-            let grads = GradientsParams::from_grads(g_step.loss.backward(), &generator);
-            generator = optimizer_g.step(
-                config.generator_optimizer.learning_rate,
+            let g_step;
+            (generator, g_step) = generator_update(
                 generator,
-                grads,
+                &mut optimizer_g,
+                &discriminator,
+                objective,
+                fake,
+                &batch,
+                config.generator_optimizer.learning_rate,
             );
             step += 1;
 
@@ -327,6 +337,57 @@ where
             metrics_csv,
         },
     ))
+}
+
+/// One discriminator update: generates images from `latent`, computes the objective's
+/// discriminator loss on `real` and the detached fakes, and steps the optimizer.
+///
+/// - `latent`: `[B, latent_dim]` on the training (autodiff) device
+/// - returns: the updated discriminator, its step's losses and scores, and the generated images
+///   `[B, C, H, W]` still attached to the generator's graph (for [`generator_update`])
+pub fn discriminator_update<G, D, O>(
+    generator: &G,
+    discriminator: D,
+    optimizer: &mut ModuleOptimizer,
+    objective: &O,
+    real: &PaintingBatch,
+    latent: Tensor<2>,
+    learning_rate: f64,
+) -> (D, DiscriminatorStep, Tensor<4>)
+where
+    G: Generator,
+    D: Module,
+    O: Objective<D>,
+{
+    let fake = generator.generate(latent);
+    let step = objective.discriminator_step(&discriminator, real, fake.clone().detach());
+    let grads = GradientsParams::from_grads(step.loss.backward(), &discriminator);
+    let discriminator = optimizer.step(learning_rate, discriminator, grads);
+    (discriminator, step, fake)
+}
+
+/// One generator update on images from [`discriminator_update`], through the updated
+/// discriminator.
+///
+/// - `fake`: `[B, C, H, W]`, attached to the generator's graph
+/// - returns: the updated generator and its step's loss and score
+pub fn generator_update<G, D, O>(
+    generator: G,
+    optimizer: &mut ModuleOptimizer,
+    discriminator: &D,
+    objective: &O,
+    fake: Tensor<4>,
+    real: &PaintingBatch,
+    learning_rate: f64,
+) -> (G, GeneratorStep)
+where
+    G: Generator,
+    D: Module,
+    O: Objective<D>,
+{
+    let step = objective.generator_step(discriminator, fake, real);
+    let grads = GradientsParams::from_grads(step.loss.backward(), &generator);
+    (optimizer.step(learning_rate, generator, grads), step)
 }
 
 fn check_compatible(

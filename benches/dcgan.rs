@@ -1,0 +1,156 @@
+//! DCGAN throughput on the default backend: (a) the generator's forward pass and (b) one full
+//! training step (D on real and fake, then G), as the training loop runs it.
+//!
+//! ```sh
+//! cargo bench --bench dcgan                       # batch 64, 64x64, human-readable
+//! cargo bench --bench dcgan -- --json             # one JSON line (scripts/bench/compare_dcgan.sh)
+//! cargo bench --bench dcgan -- --size 128 --batch 32 --iters 5 --device cpu
+//! ```
+
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use gan::gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
+use gan::gan_core::device::parse_device;
+use gan::gan_data::PaintingBatch;
+use gan::gan_train::sample::latent_noise;
+use gan::gan_train::{AdamSettings, NonSaturating, discriminator_update, generator_update};
+use std::time::Instant;
+
+struct Options {
+    size: usize,
+    batch: usize,
+    iters: usize,
+    device: String,
+    json: bool,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        size: 64,
+        batch: 64,
+        iters: 10,
+        device: "cpu".into(),
+        json: false,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = || args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--size" => o.size = value().parse().expect("--size N"),
+            "--batch" => o.batch = value().parse().expect("--batch N"),
+            "--iters" => o.iters = value().parse().expect("--iters N"),
+            "--device" => o.device = value(),
+            "--json" => {
+                o.json = true;
+                i += 1;
+                continue;
+            }
+            _ => {
+                i += 1; // cargo's own flags (--bench) and anything else
+                continue;
+            }
+        }
+        i += 2;
+    }
+    o
+}
+
+/// Median and mean of per-iteration seconds.
+fn stats(mut seconds: Vec<f64>) -> (f64, f64) {
+    seconds.sort_by(f64::total_cmp);
+    let mean = seconds.iter().sum::<f64>() / seconds.len() as f64;
+    (seconds[seconds.len() / 2], mean)
+}
+
+fn main() {
+    let o = options();
+    let device = parse_device(&o.device).unwrap_or_else(|e| panic!("{e}"));
+    device.seed(0);
+    let g_config = DcganGeneratorConfig::new().with_image_size(o.size);
+    let d_config = DcganDiscriminatorConfig::new().with_image_size(o.size);
+
+    // (a) Generator forward, inference mode.
+    let generator = g_config.init(&device).unwrap().valid();
+    let noise = latent_noise(o.batch, 100, 1, &device);
+    let mut forward = Vec::new();
+    for i in 0..o.iters + 2 {
+        let start = Instant::now();
+        let images = generator.forward(noise.clone());
+        let _: f32 = images.sum().into_scalar();
+        if i >= 2 {
+            forward.push(start.elapsed().as_secs_f64());
+        }
+    }
+    let (forward_median, _) = stats(forward);
+
+    // (b) One training step, exactly as the training loop runs it.
+    let train_device = device.clone().autodiff();
+    let mut generator = g_config.init(&train_device).unwrap();
+    let mut discriminator = d_config.init(&train_device).unwrap();
+    let mut optimizer_g = AdamSettings::new().init();
+    let mut optimizer_d = AdamSettings::new().init();
+    let objective = NonSaturating::default();
+    let real = PaintingBatch {
+        images: Tensor::<4>::random(
+            [o.batch, 3, o.size, o.size],
+            Distribution::Uniform(-1.0, 1.0),
+            &train_device,
+        ),
+        labels: None,
+    };
+    let mut step_times = Vec::new();
+    for i in 0..o.iters + 2 {
+        let start = Instant::now();
+        let latent = latent_noise(o.batch, 100, i as u64, &train_device);
+        let (d_step, fake);
+        (discriminator, d_step, fake) = discriminator_update(
+            &generator,
+            discriminator,
+            &mut optimizer_d,
+            &objective,
+            &real,
+            latent,
+            2e-4,
+        );
+        let g_step;
+        (generator, g_step) = generator_update(
+            generator,
+            &mut optimizer_g,
+            &discriminator,
+            &objective,
+            fake,
+            &real,
+            2e-4,
+        );
+        let scalars = Tensor::cat(vec![d_step.loss, g_step.loss], 0).into_data();
+        assert!(scalars.iter::<f32>().all(f32::is_finite));
+        if i >= 2 {
+            step_times.push(start.elapsed().as_secs_f64());
+        }
+    }
+    let (step_median, step_mean) = stats(step_times);
+
+    let forward_ips = o.batch as f64 / forward_median;
+    let train_ips = o.batch as f64 / step_median;
+    if o.json {
+        println!(
+            "{{\"framework\":\"burn\",\"device\":\"{}\",\"size\":{},\"batch\":{},\"iters\":{},\"generator_forward_images_per_s\":{:.2},\"train_step_images_per_s\":{:.2},\"train_step_seconds_median\":{:.4},\"train_step_seconds_mean\":{:.4}}}",
+            o.device, o.size, o.batch, o.iters, forward_ips, train_ips, step_median, step_mean
+        );
+    } else {
+        println!(
+            "DCGAN {0}x{0}, batch {1}, device {2}, {3} timed iterations (median):",
+            o.size, o.batch, o.device, o.iters
+        );
+        println!(
+            "  generator forward: {forward_ips:8.1} images/s ({:.1} ms per batch)",
+            forward_median * 1e3
+        );
+        println!(
+            "  training step:     {train_ips:8.1} images/s ({:.0} ms per step, mean {:.0} ms)",
+            step_median * 1e3,
+            step_mean * 1e3
+        );
+    }
+}
