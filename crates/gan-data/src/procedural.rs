@@ -5,6 +5,7 @@ use crate::error::DataError;
 use crate::item::PaintingItem;
 use crate::random::{SplitMix64, hash};
 use burn::config::Config;
+use std::f32::consts::{PI, TAU};
 use burn::data::dataset::{Dataset, DatasetError};
 
 /// The styles of the embedded set. The label of image `i` is `i % 5`.
@@ -335,7 +336,7 @@ fn colour_field(canvas: &mut Canvas, rng: &mut SplitMix64) {
     }
     edges[bands] = 0.92;
     let margin = rng.range(0.06, 0.12);
-    let wobble = rng.range(0.0, 6.28);
+    let wobble = rng.range(0.0, TAU);
     canvas.fill(|x, y| {
         let mut c = ground;
         for b in 0..bands {
@@ -370,12 +371,12 @@ fn landscape(canvas: &mut Canvas, rng: &mut SplitMix64) {
         let (a1, f1, p1) = (
             rng.range(0.02, 0.07),
             rng.range(4.0, 9.0),
-            rng.range(0.0, 6.28),
+            rng.range(0.0, TAU),
         );
         let (a2, f2, p2) = (
             rng.range(0.01, 0.03),
             rng.range(11.0, 20.0),
-            rng.range(0.0, 6.28),
+            rng.range(0.0, TAU),
         );
         let color = hsv(
             hill_hue + rng.range(-0.05, 0.05),
@@ -408,7 +409,7 @@ fn brush_strokes(canvas: &mut Canvas, rng: &mut SplitMix64) {
         .collect();
     let base = mix(palette[0], [0.5; 3], 0.3);
     canvas.fill(|_, _| base);
-    let flow = rng.range(0.0, std::f32::consts::PI);
+    let flow = rng.range(0.0, PI);
     let curl = rng.range(-2.0, 2.0);
     for _ in 0..140 + rng.below(80) {
         let (x, y) = (rng.unit(), rng.unit());
@@ -431,7 +432,7 @@ fn brush_strokes(canvas: &mut Canvas, rng: &mut SplitMix64) {
 fn op_art(canvas: &mut Canvas, rng: &mut SplitMix64) {
     let dark = hsv(rng.unit(), rng.range(0.0, 0.6), rng.range(0.02, 0.2));
     let light = hsv(rng.unit(), rng.range(0.0, 0.35), rng.range(0.85, 1.0));
-    let angle = rng.range(0.0, std::f32::consts::PI);
+    let angle = rng.range(0.0, PI);
     let (ca, sa) = (angle.cos(), angle.sin());
     let frequency = rng.range(5.0, 11.0);
     let (amplitude, wave) = (rng.range(0.2, 1.2), rng.range(1.0, 4.0));
@@ -440,9 +441,9 @@ fn op_art(canvas: &mut Canvas, rng: &mut SplitMix64) {
         let u = x * ca + y * sa;
         let v = -x * sa + y * ca;
         let phase =
-            std::f32::consts::TAU * (frequency * u + amplitude * (wave * v * 6.28).sin() / 6.28);
+            TAU * (frequency * u + amplitude * (wave * v * TAU).sin() / TAU);
         // Anti-aliased square wave.
-        let s = phase.sin() * size / (frequency * 6.28);
+        let s = phase.sin() * size / (frequency * TAU);
         mix(dark, light, (s + 0.5).clamp(0.0, 1.0))
     });
 }
