@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 /// Generator steps when neither `--steps` nor `--epochs` is given: at 64x64 on two CPU cores
 /// this finishes in well under ten minutes.
-pub const DEFAULT_STEPS: usize = 300;
+pub const DEFAULT_STEPS: usize = 200;
 
 /// The options of a DCGAN training run.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
@@ -24,7 +24,7 @@ pub struct TrainArgs {
     /// Device: cpu, flex, ndarray, wgpu, cuda or cuda:N (backends must be compiled in).
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// Generator steps to train for [default: 300 unless --epochs is given].
+    /// Generator steps to train for [default: 200 unless --epochs is given].
     #[arg(long, conflicts_with = "epochs")]
     pub steps: Option<usize>,
     /// Passes over the data set.
