@@ -2,7 +2,7 @@
 //! reproducible from `(seed, epoch)` so that a resumed run continues with the same batches.
 
 use crate::item::PaintingItem;
-use crate::random::{hash, permutation};
+use crate::random::{derive_seed, permutation};
 use burn::data::dataset::{Dataset, DatasetError};
 use std::sync::Arc;
 
@@ -22,8 +22,8 @@ impl EpochView {
         epoch: u64,
         random_flip: bool,
     ) -> Self {
-        let order = permutation(inner.len(), hash(&[seed, epoch, 0x5348_5546]));
-        let flip_seed = random_flip.then(|| hash(&[seed, epoch, 0x464C_4950]));
+        let order = permutation(inner.len(), derive_seed(&[seed, epoch, 0x5348_5546]));
+        let flip_seed = random_flip.then(|| derive_seed(&[seed, epoch, 0x464C_4950]));
         Self {
             inner,
             order,
@@ -41,7 +41,7 @@ impl Dataset<PaintingItem> for EpochView {
     fn get(&self, position: usize) -> Result<PaintingItem, DatasetError> {
         let mut item = self.inner.get(self.order[position])?;
         if let Some(seed) = self.flip_seed
-            && hash(&[seed, position as u64]) & 1 == 1
+            && derive_seed(&[seed, position as u64]) & 1 == 1
         {
             item.flip_horizontal();
         }

@@ -25,7 +25,7 @@ mod error;
 mod folder;
 mod item;
 mod procedural;
-mod random;
+pub mod random;
 mod resize;
 mod source;
 

@@ -3,10 +3,10 @@
 
 use crate::error::DataError;
 use crate::item::PaintingItem;
-use crate::random::{SplitMix64, hash};
+use crate::random::{SplitMix64, derive_seed};
 use burn::config::Config;
-use std::f32::consts::{PI, TAU};
 use burn::data::dataset::{Dataset, DatasetError};
+use std::f32::consts::{PI, TAU};
 
 /// The styles of the embedded set. The label of image `i` is `i % 5`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,7 @@ impl ProceduralPaintings {
     /// Paints image `index`.
     pub fn paint(&self, index: usize) -> PaintingItem {
         let style = self.style_of(index);
-        let mut rng = SplitMix64::new(hash(&[self.seed, index as u64]));
+        let mut rng = SplitMix64::new(derive_seed(&[self.seed, index as u64]));
         let mut canvas = Canvas::new(self.image_size);
         match style {
             PaintingStyle::GeometricAbstraction => geometric(&mut canvas, &mut rng),
@@ -440,8 +440,7 @@ fn op_art(canvas: &mut Canvas, rng: &mut SplitMix64) {
     canvas.fill(|x, y| {
         let u = x * ca + y * sa;
         let v = -x * sa + y * ca;
-        let phase =
-            TAU * (frequency * u + amplitude * (wave * v * TAU).sin() / TAU);
+        let phase = TAU * (frequency * u + amplitude * (wave * v * TAU).sin() / TAU);
         // Anti-aliased square wave.
         let s = phase.sin() * size / (frequency * TAU);
         mix(dark, light, (s + 0.5).clamp(0.0, 1.0))

@@ -1,5 +1,6 @@
-//! A tiny, stable pseudo-random generator (SplitMix64) and hashing, so that procedural images,
-//! shuffles and flips depend only on their seed, not on a dependency's version.
+//! A tiny, stable pseudo-random generator (SplitMix64) and seed derivation, so that procedural
+//! images, shuffles, flips and training noise depend only on their seed, never on a dependency's
+//! version.
 
 /// SplitMix64: fast, statistically good enough for images and shuffles, and stable forever.
 #[derive(Debug, Clone)]
@@ -38,8 +39,9 @@ pub(crate) fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Hashes a sequence of words into one seed.
-pub(crate) fn hash(words: &[u64]) -> u64 {
+/// Derives one 64-bit seed from a sequence of words (a run's seed, a step, a stream number).
+/// Stable across versions: checkpoints rely on it to resume the same random streams.
+pub fn derive_seed(words: &[u64]) -> u64 {
     words
         .iter()
         .fold(0x243F_6A88_85A3_08D3, |acc, &w| mix(acc ^ mix(w)))

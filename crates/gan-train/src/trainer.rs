@@ -11,6 +11,7 @@ use burn::data::dataloader::DataLoaderBuilder;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use gan_core::Generator;
+use gan_data::random::derive_seed;
 use gan_data::{EpochView, OpenedDataset, PaintingBatch, PaintingBatcher};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -48,17 +49,10 @@ pub struct TrainingSummary {
     pub metrics_csv: PathBuf,
 }
 
-/// Mixes words into one 64-bit seed (SplitMix64 finaliser).
-pub(crate) fn derive_seed(words: &[u64]) -> u64 {
-    let mix = |mut z: u64| {
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    words.iter().fold(0x6A09_E667_F3BC_C909, |acc, &w| {
-        mix(acc ^ mix(w.wrapping_add(0x9E37_79B9_7F4A_7C15)))
-    })
-}
+/// How every random stream of a run derives from its seed (recorded in checkpoints).
+const RNG_SCHEME: &str = "noise and label noise of discriminator step k of step s from \
+    derive_seed(seed, s, k); order and flips of epoch e from (seed, e); sample grids from \
+    fixed_noise_seed(seed)";
 
 /// The seed of the fixed noise batch behind every sample grid of a run.
 pub fn fixed_noise_seed(seed: u64) -> u64 {
@@ -133,15 +127,14 @@ where
         last_checkpoint = Some(found.dir);
     }
 
-    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| {
-        CheckpointMetadata {
+    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| CheckpointMetadata {
         format_version: checkpoint::FORMAT_VERSION,
         step,
         epoch,
         batch_in_epoch,
         rng: RngState {
             seed: config.seed,
-            scheme: "per-step: noise and label noise of step s from (seed, s); order and flips of epoch e from (seed, e)".into(),
+            scheme: RNG_SCHEME.into(),
         },
         model: model.clone(),
         objective: objective.name().to_string(),
@@ -153,7 +146,6 @@ where
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         metrics: Default::default(),
-    }
     };
     let config_json = serde_json::to_vec_pretty(&metadata_at(step, epoch, batch_in_epoch))
         .map_err(|e| TrainError::Setting(e.to_string()))?;
