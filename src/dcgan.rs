@@ -150,6 +150,28 @@ fn to_json<C: serde::Serialize>(config: &C) -> serde_json::Value {
     serde_json::to_value(config).unwrap_or(serde_json::Value::Null)
 }
 
+/// The command line of `examples/dcgan<SIZE>.rs`: DCGAN training options.
+#[derive(clap::Parser, Debug)]
+#[command(about = "Train DCGAN on the embedded procedural paintings or on --data DIR.")]
+struct Cli {
+    #[command(flatten)]
+    train: TrainArgs,
+}
+
+/// The whole program of `examples/dcgan<SIZE>.rs`: parses the command line, trains at
+/// `image_size`, prints where the results are, and exits with status 1 and a clear message on
+/// error.
+pub fn cli_main(image_size: usize) {
+    let cli = <Cli as clap::Parser>::parse();
+    match run(&cli.train, image_size) {
+        Ok(summary) => print_summary(&summary),
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// Prints where a finished run left its files.
 pub fn print_summary(summary: &TrainingSummary) {
     let last = summary.history.last();

@@ -87,6 +87,31 @@ pub fn load_generator(
     Ok((generator, checkpoint))
 }
 
+/// The command line of `examples/generate.rs`.
+#[derive(clap::Parser, Debug)]
+#[command(about = "Write images from a trained checkpoint: the same images for the same --seed.")]
+struct Cli {
+    #[command(flatten)]
+    generate: GenerateArgs,
+}
+
+/// The whole program of `examples/generate.rs`: parses the command line, writes the images and
+/// prints their paths, or exits with status 1 and a clear message.
+pub fn cli_main() {
+    let cli = <Cli as clap::Parser>::parse();
+    match run(&cli.generate) {
+        Ok(files) => {
+            for file in &files {
+                println!("{}", file.display());
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// Writes `args.count` images and their grid; returns the image files (grid last).
 pub fn run(args: &GenerateArgs) -> Result<Vec<PathBuf>, Error> {
     if args.count == 0 {

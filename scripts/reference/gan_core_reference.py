@@ -5,38 +5,26 @@ Writes crates/gan-core/tests/fixtures/reference.json. Run from the repository ro
     python3 -m pip install torch numpy
     python3 scripts/reference/gan_core_reference.py
 
-The DCGAN modules are PyTorch's pytorch/examples/dcgan Generator and Discriminator, generalised
-to other sizes the way gan-core does it (one stride-2 block per doubling, twice the feature maps
-at the 4x4 end). At 64x64 they are exactly the example's layers.
+The DCGAN modules come from scripts/pytorch/dcgan_models.py (pytorch/examples/dcgan, generalised
+to the other sizes as gan-core does).
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 
-
-def dcgan_generator(nz=100, ngf=64, nc=3, size=64):
-    stages = size.bit_length() - 1 - 2
-    layers = []
-    c_in = nz
-    for stage in range(stages):
-        c_out = ngf * 2 ** (stages - 1 - stage)
-        stride, pad = (1, 0) if stage == 0 else (2, 1)
-        layers += [nn.ConvTranspose2d(c_in, c_out, 4, stride, pad, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(True)]
-        c_in = c_out
-    layers += [nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh()]
-    return nn.Sequential(*layers)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pytorch"))
+from dcgan_models import discriminator, generator  # noqa: E402
 
 
-def dcgan_discriminator(ndf=64, nc=3, size=64):
-    stages = size.bit_length() - 1 - 2
-    layers = [nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)]
-    for stage in range(1, stages):
-        layers += [nn.Conv2d(ndf * 2 ** (stage - 1), ndf * 2 ** stage, 4, 2, 1, bias=False),
-                   nn.BatchNorm2d(ndf * 2 ** stage), nn.LeakyReLU(0.2, inplace=True)]
-    layers += [nn.Conv2d(ndf * 2 ** (stages - 1), 1, 4, 1, 0, bias=False), nn.Sigmoid()]
-    return nn.Sequential(*layers)
+def dcgan_generator(size):
+    return generator(100, 64, 3, size)
+
+
+def dcgan_discriminator(size):
+    return discriminator(64, 3, size)
 
 
 def count(module):
@@ -55,7 +43,7 @@ def main():
     out = {"torch_version": torch.__version__}
 
     out["parameter_counts"] = [
-        {"image_size": s, "generator": count(dcgan_generator(size=s)), "discriminator": count(dcgan_discriminator(size=s))}
+        {"image_size": s, "generator": count(dcgan_generator(s)), "discriminator": count(dcgan_discriminator(s))}
         for s in (32, 64, 128, 256)
     ]
 
