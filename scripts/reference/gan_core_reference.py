@@ -39,6 +39,41 @@ def bce_case(logits, targets):
     return {"logits": logits, "targets": targets, "loss": loss.item(), "grad": x.grad.tolist()}
 
 
+def can_case(logits, labels):
+    x = torch.tensor(logits, dtype=torch.float64)
+    y = torch.tensor(labels)
+    k = x.shape[1]
+
+    def log_one_minus_p(v):
+        # log(1 - p_k) = log(sum_{j != k} exp(v_j)) - logsumexp(v), every k
+        rows = []
+        for i in range(k):
+            others = torch.cat([v[:, :i], v[:, i + 1:]], dim=1)
+            rows.append(torch.logsumexp(others, dim=1) - torch.logsumexp(v, dim=1))
+        return torch.stack(rows, dim=1)
+
+    def binary(v):  # the paper's equation 3, averaged over the batch
+        log_p = torch.log_softmax(v, dim=1)
+        return -((log_p / k) + (1 - 1 / k) * log_one_minus_p(v)).sum(dim=1).mean()
+
+    def uniform(v):  # cross-entropy against the uniform distribution
+        return -(torch.log_softmax(v, dim=1) / k).sum(dim=1).mean()
+
+    result = {"logits": logits, "labels": labels}
+    for name, fn in [("cross_entropy", lambda v: nn.CrossEntropyLoss()(v, y)), ("ambiguity_binary", binary),
+                     ("ambiguity_uniform", uniform)]:
+        v = x.clone().requires_grad_(True)
+        loss = fn(v)
+        loss.backward()
+        result[name] = loss.item()
+        result[name + "_grad"] = v.grad.flatten().tolist()
+    result["log_one_minus_softmax"] = log_one_minus_p(x).flatten().tolist()
+    p = torch.softmax(x, dim=1)
+    result["entropy"] = (-(p * torch.log_softmax(x, dim=1)).sum(dim=1)).mean().item()
+    result["accuracy"] = (x.argmax(dim=1) == y).double().mean().item()
+    return result
+
+
 def main():
     out = {"torch_version": torch.__version__}
 
@@ -70,6 +105,14 @@ def main():
         "discriminator_loss": err_d.item(), "non_saturating_generator_loss": err_g.item(),
         "minimax_generator_loss": minimax.item(),
     }
+
+    # CAN (Elgammal et al. 2017): style losses on K = 5 styles.
+    style_logits = [[2.0, -1.0, 0.5, 0.0, 1.0],
+                    [12.0, -3.0, 0.0, 1.0, -2.0],   # a confident row: naive f32 log(1 - p) loses it
+                    [0.1, 0.2, 0.3, 0.4, 0.5],
+                    [-1.0, -1.0, -0.5, -1.0, -1.0]]
+    style_labels = [0, 0, 1, 2]
+    out["can_losses"] = can_case(style_logits, style_labels)
 
     path = os.path.join("crates", "gan-core", "tests", "fixtures", "reference.json")
     with open(path, "w") as f:

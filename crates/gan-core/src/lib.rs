@@ -5,6 +5,8 @@
 //!
 //! - [`dcgan`]: the convolutional DCGAN generator and discriminator (Radford et al. 2016), for
 //!   any power-of-two image size from 32 to 256.
+//! - [`can`]: the CAN discriminator (Elgammal et al. 2017): a DCGAN trunk with a real/fake head
+//!   and a style-classification head.
 //! - [`mlp`]: the fully connected generator and discriminator of the original GAN
 //!   (Goodfellow et al. 2014), for small images.
 //! - [`loss`]: numerically stable binary cross-entropy on logits, the non-saturating generator
@@ -26,6 +28,7 @@
 //! assert_eq!(images.dims(), [4, 3, 64, 64]);
 //! ```
 
+pub mod can;
 pub mod dcgan;
 pub mod device;
 mod error;

@@ -101,12 +101,28 @@ impl DcganDiscriminator {
     /// - `images`: `[batch, channels, size, size]`
     /// - returns: `[batch, 1]` logits
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let batch = images.dims()[0];
+        self.real_fake_head(self.features(images))
+    }
+
+    /// The convolutional trunk: everything but the last convolution.
+    ///
+    /// - `images`: `[batch, channels, size, size]`
+    /// - returns: `[batch, feature_maps * size / 8, 4, 4]`
+    pub fn features(&self, images: Tensor<4>) -> Tensor<4> {
         let mut x = leaky_relu(self.input.forward(images), LEAKY_SLOPE);
         for block in &self.blocks {
             x = block.forward(x);
         }
-        self.output.forward(x).reshape([batch, 1])
+        x
+    }
+
+    /// The real/fake head on the trunk's features.
+    ///
+    /// - `features`: `[batch, C, 4, 4]` from [`features`](Self::features)
+    /// - returns: `[batch, 1]` logits
+    pub fn real_fake_head(&self, features: Tensor<4>) -> Tensor<2> {
+        let batch = features.dims()[0];
+        self.output.forward(features).reshape([batch, 1])
     }
 }
 

@@ -5,8 +5,13 @@
 
 mod bce;
 mod labels;
+mod style;
 
 pub use bce::{
     bce_with_logits, discriminator_loss, minimax_generator_loss, non_saturating_generator_loss,
 };
 pub use labels::LabelConfig;
+pub use style::{
+    StyleAmbiguity, log_one_minus_softmax, style_accuracy, style_ambiguity_loss,
+    style_cross_entropy, style_entropy,
+};
