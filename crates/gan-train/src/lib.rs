@@ -4,7 +4,8 @@
 //!
 //! - [`train`]: the one training loop. What differs between GAN variants is an [`Objective`]:
 //!   how the discriminator's and generator's losses are computed, and how many discriminator
-//!   steps run per generator step. [`NonSaturating`] is DCGAN's.
+//!   steps run per generator step. [`NonSaturating`] is DCGAN's, [`CreativeAdversarial`] is
+//!   CAN's.
 //! - [`TrainingConfig`]: Adam settings for each network, batch size, steps or epochs, seed, and
 //!   how often to sample, log and checkpoint.
 //! - [`checkpoint`]: weights and optimizer states in Burn's burnpack format (plain tensors, no
@@ -17,6 +18,7 @@
 
 pub mod checkpoint;
 mod config;
+mod creative;
 mod error;
 mod metrics;
 mod objective;
@@ -26,6 +28,7 @@ mod trainer;
 
 pub use checkpoint::ModelSpec;
 pub use config::{AdamSettings, TrainingConfig};
+pub use creative::CreativeAdversarial;
 pub use error::TrainError;
 pub use metrics::{MetricsLog, StepMetrics};
 pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 /// The numbers of one generator step.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StepMetrics {
     /// Generator steps done, 1-based.
     pub step: usize,
@@ -24,6 +24,9 @@ pub struct StepMetrics {
     pub fake_score_after: f32,
     /// Real images per second over this step.
     pub images_per_second: f32,
+    /// The objective's own statistics, in the order of its
+    /// [`metric_names`](crate::Objective::metric_names).
+    pub extra: Vec<f32>,
 }
 
 const HEADER: &str = "step,epoch,loss_d,loss_g,d_x,d_g_z1,d_g_z2,images_per_s";
@@ -37,8 +40,8 @@ pub struct MetricsLog {
 impl MetricsLog {
     /// Opens `path` for a run resumed after `resume_step` steps (0 for a new run): rows after
     /// that step (from a run that went further before it stopped) are dropped, and the header
-    /// is written when the file is new.
-    pub fn open(path: &Path, resume_step: usize) -> Result<Self, TrainError> {
+    /// is written, with `extra` columns after the standard ones.
+    pub fn open(path: &Path, resume_step: usize, extra: &[&str]) -> Result<Self, TrainError> {
         let mut kept = Vec::new();
         if resume_step > 0 && path.exists() {
             let file = File::open(path).map_err(TrainError::io(path))?;
@@ -56,7 +59,12 @@ impl MetricsLog {
             .truncate(true)
             .open(path)
             .map_err(TrainError::io(path))?;
-        writeln!(file, "{HEADER}").map_err(TrainError::io(path))?;
+        let mut header = HEADER.to_string();
+        for name in extra {
+            header.push(',');
+            header.push_str(name);
+        }
+        writeln!(file, "{header}").map_err(TrainError::io(path))?;
         for line in kept {
             writeln!(file, "{line}").map_err(TrainError::io(path))?;
         }
@@ -68,9 +76,10 @@ impl MetricsLog {
 
     /// Appends one row.
     pub fn append(&mut self, m: &StepMetrics) -> Result<(), TrainError> {
+        let extra: String = m.extra.iter().map(|v| format!(",{v}")).collect();
         writeln!(
             self.file,
-            "{},{},{},{},{},{},{},{:.2}",
+            "{},{},{},{},{},{},{},{:.2}{extra}",
             m.step,
             m.epoch,
             m.discriminator_loss,
@@ -83,7 +92,7 @@ impl MetricsLog {
         .map_err(TrainError::io(&self.path))
     }
 
-    /// Reads every row of a metrics CSV.
+    /// Reads every row of a metrics CSV (extra columns into [`StepMetrics::extra`]).
     pub fn read(path: &Path) -> Result<Vec<StepMetrics>, TrainError> {
         let text = std::fs::read_to_string(path).map_err(TrainError::io(path))?;
         let bad = |line: &str| {
@@ -93,7 +102,7 @@ impl MetricsLog {
             .skip(1)
             .map(|line| {
                 let f: Vec<&str> = line.split(',').collect();
-                if f.len() != 8 {
+                if f.len() < 8 {
                     return Err(bad(line));
                 }
                 let num = |i: usize| f[i].parse::<f32>().map_err(|_| bad(line));
@@ -106,6 +115,7 @@ impl MetricsLog {
                     fake_score_before: num(5)?,
                     fake_score_after: num(6)?,
                     images_per_second: num(7)?,
+                    extra: (8..f.len()).map(num).collect::<Result<_, _>>()?,
                 })
             })
             .collect()

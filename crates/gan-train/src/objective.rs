@@ -16,6 +16,9 @@ pub struct DiscriminatorStep {
     pub real_score: Tensor<1>,
     /// The mean score on generated images, `[1]`: D(G(z)) before the discriminator's update.
     pub fake_score: Tensor<1>,
+    /// The objective's own statistics, `[1]` each: the first of
+    /// [`Objective::metric_names`], in order.
+    pub metrics: Vec<Tensor<1>>,
 }
 
 /// The generator's side of one step.
@@ -25,6 +28,9 @@ pub struct GeneratorStep {
     pub loss: Tensor<1>,
     /// The mean score on generated images, `[1]`: D(G(z)) after the discriminator's update.
     pub fake_score: Tensor<1>,
+    /// The objective's own statistics, `[1]` each: the rest of
+    /// [`Objective::metric_names`], after the discriminator's.
+    pub metrics: Vec<Tensor<1>>,
 }
 
 /// A GAN objective for discriminators of type `D`.
@@ -40,6 +46,17 @@ pub trait Objective<D: Module>: Send {
     /// Discriminator (critic) steps per generator step.
     fn discriminator_steps(&self) -> usize {
         1
+    }
+
+    /// Whether every batch must carry style labels (CAN).
+    fn requires_labels(&self) -> bool {
+        false
+    }
+
+    /// Names of the objective's own statistics, logged after the standard columns: those of
+    /// [`DiscriminatorStep::metrics`] first, then those of [`GeneratorStep::metrics`].
+    fn metric_names(&self) -> Vec<&'static str> {
+        Vec::new()
     }
 
     /// The discriminator's loss on a real batch and generated images.
@@ -90,7 +107,8 @@ impl Default for NonSaturating {
     }
 }
 
-fn mean_probability(logits: Tensor<2>) -> Tensor<1> {
+/// The mean sigmoid of logits, detached: D(x) or D(G(z)) as a probability.
+pub(crate) fn mean_probability(logits: Tensor<2>) -> Tensor<1> {
     sigmoid(logits.detach()).mean()
 }
 
@@ -112,6 +130,7 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         DiscriminatorStep {
             real_score: mean_probability(real_logits.clone()),
             fake_score: mean_probability(fake_logits.clone()),
+            metrics: Vec::new(),
             loss: discriminator_loss(
                 real_logits,
                 self.labels.real_targets(n_real, &device),
@@ -131,6 +150,7 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         GeneratorStep {
             fake_score: mean_probability(fake_logits.clone()),
             loss: non_saturating_generator_loss(fake_logits),
+            metrics: Vec::new(),
         }
     }
 

@@ -6,10 +6,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// A progress bar over generator steps.
 pub(crate) struct Progress {
     bar: ProgressBar,
+    extra_names: Vec<&'static str>,
 }
 
 impl Progress {
-    pub(crate) fn new(total_steps: usize, done: usize, quiet: bool) -> Self {
+    pub(crate) fn new(
+        total_steps: usize,
+        done: usize,
+        quiet: bool,
+        extra_names: Vec<&'static str>,
+    ) -> Self {
         let bar = ProgressBar::with_draw_target(
             Some(total_steps as u64),
             if quiet {
@@ -25,12 +31,18 @@ impl Progress {
         bar.set_style(style);
         bar.set_position(done as u64);
         bar.reset_eta();
-        Self { bar }
+        Self { bar, extra_names }
     }
 
     pub(crate) fn update(&self, m: &StepMetrics) {
+        let extra: String = self
+            .extra_names
+            .iter()
+            .zip(&m.extra)
+            .map(|(name, value)| format!(" {name} {value:.2}"))
+            .collect();
         self.bar.set_message(format!(
-            "loss_D {:.3} loss_G {:.3} D(x) {:.2} D(G(z)) {:.2} | {:.1} img/s",
+            "loss_D {:.3} loss_G {:.3} D(x) {:.2} D(G(z)) {:.2}{extra} | {:.1} img/s",
             m.discriminator_loss,
             m.generator_loss,
             m.real_score,

@@ -108,6 +108,15 @@ where
             data.dataset.len()
         )));
     }
+    if objective.requires_labels() && data.class_names.len() < 2 {
+        return Err(TrainError::Setting(format!(
+            "the {} objective needs at least two styles, and {} has {} (put images in one \
+             sub-folder per style)",
+            objective.name(),
+            data.description,
+            data.class_names.len()
+        )));
+    }
     let critic_steps = objective.discriminator_steps().max(1);
     let total_steps = config
         .steps
@@ -158,8 +167,9 @@ where
         fixed_noise_seed(config.seed),
         &plain_device,
     );
-    let mut metrics_log = MetricsLog::open(&metrics_csv, step)?;
-    let progress = Progress::new(total_steps, step, config.quiet);
+    let extra_names = objective.metric_names();
+    let mut metrics_log = MetricsLog::open(&metrics_csv, step, &extra_names)?;
+    let progress = Progress::new(total_steps, step, config.quiet, extra_names);
     let mut history = Vec::new();
     let save_checkpoint = |generator: &G,
                            discriminator: &D,
@@ -201,6 +211,14 @@ where
             .slice(batch_in_epoch * batch_size, batches_per_epoch * batch_size);
         for batch in loader.iter() {
             let batch = batch.map_err(|e| TrainError::Loading(e.to_string()))?;
+            if objective.requires_labels() && batch.labels.is_none() {
+                return Err(TrainError::Setting(format!(
+                    "the {} objective needs a style label for every image, and {} has images \
+                     outside style folders",
+                    objective.name(),
+                    data.description
+                )));
+            }
             batch_in_epoch += 1;
             // Every random draw of this discriminator step derives from (seed, step, k).
             let stream = derive_seed(&[config.seed, step as u64, critic_done as u64]);
@@ -234,20 +252,17 @@ where
             );
             step += 1;
 
-            // One read from the device per step: the five scalars together.
-            let scalars: Vec<f32> = Tensor::cat(
-                vec![
-                    d_step.loss,
-                    g_step.loss,
-                    d_step.real_score,
-                    d_step.fake_score,
-                    g_step.fake_score,
-                ],
-                0,
-            )
-            .into_data()
-            .iter::<f32>()
-            .collect();
+            // One read from the device per step: all scalars together.
+            let mut parts = vec![
+                d_step.loss,
+                g_step.loss,
+                d_step.real_score,
+                d_step.fake_score,
+                g_step.fake_score,
+            ];
+            parts.extend(d_step.metrics);
+            parts.extend(g_step.metrics);
+            let scalars: Vec<f32> = Tensor::cat(parts, 0).into_data().iter::<f32>().collect();
             for (value, what) in scalars.iter().zip(["discriminator loss", "generator loss"]) {
                 if !value.is_finite() {
                     progress.finish();
@@ -269,6 +284,7 @@ where
                 fake_score_before: scalars[3],
                 fake_score_after: scalars[4],
                 images_per_second: (batch_size * critic_steps) as f32 / elapsed,
+                extra: scalars[5..].to_vec(),
             };
             metrics_log.append(&metrics)?;
             progress.update(&metrics);
