@@ -69,7 +69,8 @@ pub fn load_generator(
 ) -> Result<(LoadedGenerator, Checkpoint), Error> {
     let checkpoint = checkpoint::find(path)?;
     let generator = match checkpoint.metadata.model.architecture.as_str() {
-        "dcgan" => {
+        // CAN's generator is DCGAN's.
+        "dcgan" | "can" => {
             let config: DcganGeneratorConfig = config_of(&checkpoint)?;
             LoadedGenerator::Dcgan(load(&checkpoint, config.init(device)?)?)
         }

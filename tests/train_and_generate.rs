@@ -1,8 +1,9 @@
 //! The examples' library calls end to end: train a tiny DCGAN, then generate from its
 //! checkpoint; the same seed gives the same images.
 
-use gan::dcgan::{self, TrainArgs};
+use gan::dcgan;
 use gan::generate::{self, GenerateArgs};
+use gan::train_args::TrainArgs;
 use std::path::Path;
 
 fn train_args(out: &Path) -> TrainArgs {
@@ -82,4 +83,33 @@ fn clear_errors_for_bad_devices_sizes_and_checkpoints() {
 
     let err = generate::run(&generate_args(dir.path(), &dir.path().join("x"), 1)).unwrap_err();
     assert!(err.to_string().contains("no checkpoint found"), "{err}");
+}
+
+#[test]
+fn can_trains_on_the_embedded_styles_and_generates() {
+    use gan::can::{self, AmbiguityArg, CanArgs};
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("can");
+    let args = CanArgs {
+        train: train_args(&run),
+        size: 32,
+        style_weight: 1.0,
+        ambiguity: AmbiguityArg::Uniform,
+    };
+    let summary = can::run(&args).unwrap();
+    assert_eq!(summary.steps, 2);
+    let header = std::fs::read_to_string(&summary.metrics_csv).unwrap();
+    assert!(
+        header.starts_with("step,")
+            && header
+                .lines()
+                .next()
+                .unwrap()
+                .contains("style_entropy_fake")
+    );
+    let metadata = gan::gan_train::checkpoint::find(&run).unwrap().metadata;
+    assert_eq!(metadata.model.architecture, "can");
+    assert_eq!(metadata.class_names.len(), 5);
+    let files = generate::run(&generate_args(&run, &dir.path().join("out"), 1)).unwrap();
+    assert_eq!(files.len(), 6);
 }

@@ -43,7 +43,9 @@ fn config_errors() {
         Err(ConfigError::OutOfRange { .. })
     ));
     assert!(matches!(
-        CanDiscriminatorConfig::new(5).with_image_size(100).init(&device),
+        CanDiscriminatorConfig::new(5)
+            .with_image_size(100)
+            .init(&device),
         Err(ConfigError::UnsupportedImageSize { .. })
     ));
     assert!(
@@ -104,15 +106,27 @@ fn style_losses_and_gradients_match_pytorch() {
         let grad: Vec<f32> = v.grad(&grads).unwrap().into_data().iter::<f32>().collect();
         let expected = common::floats(&reference[format!("{name}_grad")]);
         for (g, e) in grad.iter().zip(expected) {
-            assert!((*g as f64 - e).abs() < 1e-5, "{name} gradient {g} vs PyTorch {e}");
+            assert!(
+                (*g as f64 - e).abs() < 1e-5,
+                "{name} gradient {g} vs PyTorch {e}"
+            );
         }
     }
-    let log_q: Vec<f32> = log_one_minus_softmax(x.clone()).into_data().iter::<f32>().collect();
+    let log_q: Vec<f32> = log_one_minus_softmax(x.clone())
+        .into_data()
+        .iter::<f32>()
+        .collect();
     // f32 resolves log-sum-exps near 12 to about 1e-6: compare at that absolute precision, which
     // still catches the naive log(1 - p), off by over 0.1 on the confident row.
-    for (a, e) in log_q.iter().zip(common::floats(&reference["log_one_minus_softmax"])) {
+    for (a, e) in log_q
+        .iter()
+        .zip(common::floats(&reference["log_one_minus_softmax"]))
+    {
         let tolerance = 2e-6 * e.abs().max(1.0);
-        assert!((*a as f64 - e).abs() < tolerance, "log(1 - softmax): {a} vs PyTorch {e}");
+        assert!(
+            (*a as f64 - e).abs() < tolerance,
+            "log(1 - softmax): {a} vs PyTorch {e}"
+        );
     }
     common::assert_close(
         style_entropy(x.clone()).into_scalar::<f32>() as f64,

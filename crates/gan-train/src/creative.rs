@@ -6,8 +6,8 @@ use crate::{DiscriminatorStep, GeneratorStep, Objective};
 use burn::prelude::*;
 use gan_core::can::CanDiscriminator;
 use gan_core::loss::{
-    LabelConfig, StyleAmbiguity, discriminator_loss, non_saturating_generator_loss,
-    style_accuracy, style_ambiguity_loss, style_cross_entropy, style_entropy,
+    LabelConfig, StyleAmbiguity, discriminator_loss, non_saturating_generator_loss, style_accuracy,
+    style_ambiguity_loss, style_cross_entropy, style_entropy,
 };
 use gan_core::{ConfigError, Discriminator};
 use gan_data::PaintingBatch;

@@ -18,8 +18,13 @@ fn run(
     out: &Path,
     data: &OpenedDataset,
     steps: usize,
-) -> Result<(TrainedModels<gan_core::dcgan::DcganGenerator, CanDiscriminator>, TrainingSummary), TrainError>
-{
+) -> Result<
+    (
+        TrainedModels<gan_core::dcgan::DcganGenerator, CanDiscriminator>,
+        TrainingSummary,
+    ),
+    TrainError,
+> {
     let device = device();
     device.seed(5);
     let g = DcganGeneratorConfig::new()
@@ -71,16 +76,27 @@ fn style_accuracy_on_real_images_rises_clearly_above_chance() {
     let entropy = |m: &StepMetrics| m.extra[1];
     let first: f32 = history[..5].iter().map(accuracy).sum::<f32>() / 5.0;
     let last: f32 = history[45..].iter().map(accuracy).sum::<f32>() / 15.0;
-    assert!(last > 0.6, "style accuracy on real images {last} (chance is 0.2)");
+    assert!(
+        last > 0.6,
+        "style accuracy on real images {last} (chance is 0.2)"
+    );
     assert!(last > first + 0.2, "it rose: {first} -> {last}");
     for m in history {
         assert!(m.discriminator_loss.is_finite() && m.generator_loss.is_finite());
         let h = entropy(m);
-        assert!((0.0..=5f32.ln() + 1e-5).contains(&h), "entropy {h} within [0, ln 5]");
+        assert!(
+            (0.0..=5f32.ln() + 1e-5).contains(&h),
+            "entropy {h} within [0, ln 5]"
+        );
     }
     // The extra columns are in the CSV, named.
     let csv = std::fs::read_to_string(&summary.metrics_csv).unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(",style_acc_real,style_entropy_fake"));
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",style_acc_real,style_entropy_fake")
+    );
     let rows = MetricsLog::read(&summary.metrics_csv).unwrap();
     assert_eq!(rows[59].extra, history[59].extra);
 }

@@ -85,8 +85,7 @@ impl CanDiscriminatorConfig {
         Ok(CanDiscriminator {
             base,
             style_hidden,
-            style_output: LinearConfig::new(widths[widths.len() - 1], self.num_styles)
-                .init(device),
+            style_output: LinearConfig::new(widths[widths.len() - 1], self.num_styles).init(device),
             num_styles: self.num_styles,
         })
     }

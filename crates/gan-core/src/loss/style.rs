@@ -92,7 +92,11 @@ pub fn style_entropy(logits: Tensor<2>) -> Tensor<1> {
     let logits = logits.detach();
     let [batch, _] = logits.dims();
     let p = softmax(logits.clone(), 1);
-    (p * log_softmax(logits, 1)).sum_dim(1).reshape([batch]).mean().neg()
+    (p * log_softmax(logits, 1))
+        .sum_dim(1)
+        .reshape([batch])
+        .mean()
+        .neg()
 }
 
 /// Fraction of images whose most likely style is their label. No gradient.

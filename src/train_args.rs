@@ -1,0 +1,209 @@
+//! The command-line options every training example shares, and the steps every training run
+//! takes before and after its model-specific part.
+
+use crate::Error;
+use burn::prelude::Device;
+use gan_core::loss::LabelConfig;
+use gan_data::{DataSource, OpenedDataset};
+use gan_train::{AdamSettings, ModelSpec, Objective, RunOptions, TrainingConfig, TrainingSummary};
+use std::path::PathBuf;
+
+/// Generator steps when neither `--steps` nor `--epochs` is given: at 64x64 on two CPU cores
+/// this finishes in well under ten minutes.
+pub const DEFAULT_STEPS: usize = 200;
+
+/// The options of a training run (DCGAN, CAN).
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct TrainArgs {
+    /// Folder of training images; the first sub-folder level names the style.
+    /// Default: the embedded procedural paintings (no download).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Device: cpu, flex, ndarray, wgpu, cuda or cuda:N (backends must be compiled in).
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// Generator steps to train for [default: 200 unless --epochs is given].
+    #[arg(long, conflicts_with = "epochs")]
+    pub steps: Option<usize>,
+    /// Passes over the data set.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Images per batch.
+    #[arg(long, default_value_t = 64)]
+    pub batch_size: usize,
+    /// Run folder: samples/, metrics.csv, checkpoints/ [default: runs/<MODEL><SIZE>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue from a run folder or checkpoint folder.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+    /// Seed for weights, data order, flips and noise.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Generator learning rate.
+    #[arg(long, default_value_t = 2e-4)]
+    pub lr_g: f64,
+    /// Discriminator learning rate.
+    #[arg(long, default_value_t = 2e-4)]
+    pub lr_d: f64,
+    /// Feature maps of the generator and discriminator (ngf = ndf).
+    #[arg(long, default_value_t = 64)]
+    pub feature_maps: usize,
+    /// One-sided label smoothing: real targets become 1 - s.
+    #[arg(long, default_value_t = 0.0)]
+    pub label_smoothing: f64,
+    /// Probability of flipping each discriminator label (label noise).
+    #[arg(long, default_value_t = 0.0)]
+    pub label_flip: f64,
+    /// Write a sample grid every N steps.
+    #[arg(long, default_value_t = 50)]
+    pub sample_every: usize,
+    /// Write a checkpoint every N steps.
+    #[arg(long, default_value_t = 100)]
+    pub checkpoint_every: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl TrainArgs {
+    /// The training configuration these arguments describe.
+    pub fn training_config(&self) -> TrainingConfig {
+        let steps = match (self.steps, self.epochs) {
+            (Some(steps), _) => Some(steps),
+            (None, Some(_)) => None,
+            (None, None) => Some(DEFAULT_STEPS),
+        };
+        TrainingConfig::new()
+            .with_generator_optimizer(AdamSettings::new().with_learning_rate(self.lr_g))
+            .with_discriminator_optimizer(AdamSettings::new().with_learning_rate(self.lr_d))
+            .with_batch_size(self.batch_size)
+            .with_steps(steps)
+            .with_epochs(self.epochs.unwrap_or(1))
+            .with_seed(self.seed)
+            .with_sample_every(self.sample_every)
+            .with_checkpoint_every(self.checkpoint_every)
+            .with_quiet(self.quiet)
+    }
+
+    /// The discriminator's target settings these arguments describe.
+    pub fn labels(&self) -> LabelConfig {
+        LabelConfig::new()
+            .with_smoothing(self.label_smoothing)
+            .with_flip_probability(self.label_flip)
+    }
+}
+
+/// What every run needs besides its models and objective.
+pub struct Prepared {
+    /// The device to train on.
+    pub device: Device,
+    /// The opened data set.
+    pub data: OpenedDataset,
+    /// The training configuration.
+    pub config: TrainingConfig,
+    /// Where to write and what to resume.
+    pub options: RunOptions,
+}
+
+/// Parses the device, opens the data at `image_size`, and seeds the device for the models'
+/// initialisation. `model_name` names the default run folder (`runs/<model_name><size>`).
+pub fn prepare(args: &TrainArgs, model_name: &str, image_size: usize) -> Result<Prepared, Error> {
+    let device = gan_core::device::parse_device(&args.device)?;
+    let data =
+        DataSource::from_arg(args.data.as_ref().and_then(|p| p.to_str())).open(image_size)?;
+    let config = args.training_config();
+    device.seed(config.seed);
+    let options = RunOptions {
+        out_dir: args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("runs/{model_name}{image_size}"))),
+        resume: args.resume.clone(),
+    };
+    Ok(Prepared {
+        device,
+        data,
+        config,
+        options,
+    })
+}
+
+/// Trains `generator` against `discriminator` with `objective`, after saying what it does
+/// (unless quiet).
+pub fn train_prepared<G, D, O>(
+    prepared: &Prepared,
+    generator: G,
+    discriminator: D,
+    objective: &O,
+    model: ModelSpec,
+) -> Result<TrainingSummary, Error>
+where
+    G: gan_core::Generator,
+    D: burn::module::Module,
+    O: Objective<D>,
+{
+    let Prepared {
+        device,
+        data,
+        config,
+        options,
+    } = prepared;
+    if !config.quiet {
+        eprintln!(
+            "{} {}x{} ({}), batch {}, writing to {}",
+            objective.name(),
+            model.image_size,
+            model.image_size,
+            data.description,
+            config.batch_size,
+            options.out_dir.display()
+        );
+    }
+    let (_, summary) = gan_train::train(
+        generator,
+        discriminator,
+        objective,
+        model,
+        data,
+        config,
+        options,
+        device,
+    )?;
+    Ok(summary)
+}
+
+/// A configuration as JSON, for checkpoint metadata.
+pub fn to_json<C: serde::Serialize>(config: &C) -> serde_json::Value {
+    serde_json::to_value(config).unwrap_or(serde_json::Value::Null)
+}
+
+/// Prints a finished run's summary, or the error and exits with status 1.
+pub fn finish(result: Result<TrainingSummary, Error>) {
+    match result {
+        Ok(summary) => print_summary(&summary),
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Prints where a finished run left its files.
+pub fn print_summary(summary: &TrainingSummary) {
+    let last = summary.history.last();
+    println!("trained {} steps", summary.steps);
+    if let Some(m) = last {
+        println!(
+            "last step: loss_D {:.4}, loss_G {:.4}, D(x) {:.3}, D(G(z)) {:.3}, {:.1} images/s",
+            m.discriminator_loss,
+            m.generator_loss,
+            m.real_score,
+            m.fake_score_after,
+            m.images_per_second
+        );
+    }
+    println!("sample grids: {}", summary.samples_dir.display());
+    println!("metrics:      {}", summary.metrics_csv.display());
+    println!("checkpoint:   {}", summary.checkpoint.display());
+}
