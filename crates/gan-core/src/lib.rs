@@ -7,6 +7,8 @@
 //!   any power-of-two image size from 32 to 256.
 //! - [`can`]: the CAN discriminator (Elgammal et al. 2017): a DCGAN trunk with a real/fake head
 //!   and a style-classification head.
+//! - [`wgan`]: the WGAN-GP critic, whose input gradient is an ordinary differentiable
+//!   computation, so gradient penalties are exact on first-order autodiff.
 //! - [`mlp`]: the fully connected generator and discriminator of the original GAN
 //!   (Goodfellow et al. 2014), for small images.
 //! - [`loss`]: numerically stable binary cross-entropy on logits, the non-saturating generator
@@ -36,6 +38,7 @@ pub mod loss;
 pub mod mlp;
 mod model;
 mod params;
+pub mod wgan;
 
 pub use error::{ConfigError, DeviceError};
 pub use model::{Discriminator, Generator};

@@ -5,12 +5,17 @@
 
 mod bce;
 mod labels;
+mod penalty;
 mod style;
 
 pub use bce::{
     bce_with_logits, discriminator_loss, minimax_generator_loss, non_saturating_generator_loss,
 };
 pub use labels::LabelConfig;
+pub use penalty::{
+    Penalty, finite_difference_gradient_penalty, gradient_norms, gradient_penalty, interpolate,
+    r1_penalty,
+};
 pub use style::{
     StyleAmbiguity, log_one_minus_softmax, style_accuracy, style_ambiguity_loss,
     style_cross_entropy, style_entropy,
