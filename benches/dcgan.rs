@@ -13,7 +13,9 @@ use gan::gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan::gan_core::device::parse_device;
 use gan::gan_data::PaintingBatch;
 use gan::gan_train::sample::latent_noise;
-use gan::gan_train::{AdamSettings, NonSaturating, discriminator_update, generator_update};
+use gan::gan_train::{
+    AdamSettings, NonSaturating, StepRandom, discriminator_update, generator_update,
+};
 use std::time::Instant;
 
 struct Options {
@@ -111,6 +113,7 @@ fn main() {
             &objective,
             &real,
             latent,
+            &StepRandom::new(i as u64),
             2e-4,
         );
         let g_step;
@@ -121,6 +124,7 @@ fn main() {
             &objective,
             fake,
             &real,
+            &StepRandom::new(i as u64),
             2e-4,
         );
         let scalars = Tensor::cat(vec![d_step.loss, g_step.loss], 0).into_data();

@@ -5,7 +5,7 @@ use crate::train_args::{TrainArgs, finish, prepare, to_json, train_prepared};
 use gan_core::can::CanDiscriminatorConfig;
 use gan_core::dcgan::DcganGeneratorConfig;
 use gan_core::loss::StyleAmbiguity;
-use gan_train::{CreativeAdversarial, ModelSpec, TrainingSummary};
+use gan_train::{AdamSettings, CreativeAdversarial, ModelSpec, TrainingSummary};
 
 /// The style-ambiguity loss, as a command-line value.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub fn run(args: &CanArgs) -> Result<TrainingSummary, Error> {
     let (size, train) = (args.size, &args.train);
     let objective =
         CreativeAdversarial::new(train.labels(), args.style_weight, args.ambiguity.into())?;
-    let prepared = prepare(train, "can", size)?;
+    let prepared = prepare(train, "can", size, &AdamSettings::new())?;
     let generator_config = DcganGeneratorConfig::new()
         .with_image_size(size)
         .with_feature_maps(train.feature_maps);
@@ -64,8 +64,12 @@ pub fn run(args: &CanArgs) -> Result<TrainingSummary, Error> {
     };
     train_prepared(
         &prepared,
-        generator_config.init(&prepared.device)?,
-        discriminator_config.init(&prepared.device)?,
+        |device| {
+            Ok((
+                generator_config.init(device)?,
+                discriminator_config.init(device)?,
+            ))
+        },
         &objective,
         model,
     )

@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, to_json, train_prepared};
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
-use gan_train::{ModelSpec, NonSaturating, TrainingSummary};
+use gan_train::{AdamSettings, ModelSpec, NonSaturating, TrainingSummary};
 
 /// Trains a DCGAN at `image_size` x `image_size` as `args` say, and returns where it left its
 /// samples and checkpoint.
@@ -16,7 +16,7 @@ pub fn run(args: &TrainArgs, image_size: usize) -> Result<TrainingSummary, Error
         .with_image_size(image_size)
         .with_feature_maps(args.feature_maps);
     let objective = NonSaturating::new(args.labels())?;
-    let prepared = prepare(args, "dcgan", image_size)?;
+    let prepared = prepare(args, "dcgan", image_size, &AdamSettings::new())?;
     let model = ModelSpec {
         architecture: "dcgan".into(),
         image_size,
@@ -25,8 +25,12 @@ pub fn run(args: &TrainArgs, image_size: usize) -> Result<TrainingSummary, Error
     };
     train_prepared(
         &prepared,
-        generator_config.init(&prepared.device)?,
-        discriminator_config.init(&prepared.device)?,
+        |device| {
+            Ok((
+                generator_config.init(device)?,
+                discriminator_config.init(device)?,
+            ))
+        },
         &objective,
         model,
     )

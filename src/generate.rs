@@ -69,8 +69,8 @@ pub fn load_generator(
 ) -> Result<(LoadedGenerator, Checkpoint), Error> {
     let checkpoint = checkpoint::find(path)?;
     let generator = match checkpoint.metadata.model.architecture.as_str() {
-        // CAN's generator is DCGAN's.
-        "dcgan" | "can" => {
+        // CAN's and WGAN-GP's generators are DCGAN's.
+        "dcgan" | "can" | "wgan-gp" => {
             let config: DcganGeneratorConfig = config_of(&checkpoint)?;
             LoadedGenerator::Dcgan(load(&checkpoint, config.init(device)?)?)
         }

@@ -9,6 +9,7 @@
 //! - [`train_args`]: the options and steps every training program shares;
 //! - [`dcgan`]: DCGAN training from command-line arguments (`examples/dcgan64.rs`);
 //! - [`can`]: CAN training from command-line arguments (`examples/can64.rs`);
+//! - [`wgan`]: WGAN-GP training from command-line arguments (`examples/wgan_gp64.rs`);
 //! - [`generate`]: images from a checkpoint (`examples/generate.rs`).
 
 pub mod can;
@@ -16,6 +17,7 @@ pub mod dcgan;
 mod error;
 pub mod generate;
 pub mod train_args;
+pub mod wgan;
 
 pub use error::Error;
 pub use gan_core;

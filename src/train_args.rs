@@ -40,12 +40,18 @@ pub struct TrainArgs {
     /// Seed for weights, data order, flips and noise.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Generator learning rate.
-    #[arg(long, default_value_t = 2e-4)]
-    pub lr_g: f64,
-    /// Discriminator learning rate.
-    #[arg(long, default_value_t = 2e-4)]
-    pub lr_d: f64,
+    /// Generator learning rate [default: 2e-4; WGAN-GP 1e-4].
+    #[arg(long)]
+    pub lr_g: Option<f64>,
+    /// Discriminator (critic) learning rate [default: 2e-4; WGAN-GP 1e-4].
+    #[arg(long)]
+    pub lr_d: Option<f64>,
+    /// Adam's first-moment decay for both networks [default: 0.5].
+    #[arg(long)]
+    pub beta1: Option<f32>,
+    /// Adam's second-moment decay for both networks [default: 0.999; WGAN-GP 0.9].
+    #[arg(long)]
+    pub beta2: Option<f32>,
     /// Feature maps of the generator and discriminator (ngf = ndf).
     #[arg(long, default_value_t = 64)]
     pub feature_maps: usize,
@@ -67,16 +73,17 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The training configuration these arguments describe.
-    pub fn training_config(&self) -> TrainingConfig {
+    /// The training configuration these arguments describe, with `defaults` for the Adam
+    /// settings the command line leaves out.
+    pub fn training_config(&self, defaults: &AdamSettings) -> TrainingConfig {
         let steps = match (self.steps, self.epochs) {
             (Some(steps), _) => Some(steps),
             (None, Some(_)) => None,
             (None, None) => Some(DEFAULT_STEPS),
         };
         TrainingConfig::new()
-            .with_generator_optimizer(AdamSettings::new().with_learning_rate(self.lr_g))
-            .with_discriminator_optimizer(AdamSettings::new().with_learning_rate(self.lr_d))
+            .with_generator_optimizer(self.adam(defaults, self.lr_g))
+            .with_discriminator_optimizer(self.adam(defaults, self.lr_d))
             .with_batch_size(self.batch_size)
             .with_steps(steps)
             .with_epochs(self.epochs.unwrap_or(1))
@@ -84,6 +91,13 @@ impl TrainArgs {
             .with_sample_every(self.sample_every)
             .with_checkpoint_every(self.checkpoint_every)
             .with_quiet(self.quiet)
+    }
+
+    fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {
+        AdamSettings::new()
+            .with_learning_rate(learning_rate.unwrap_or(defaults.learning_rate))
+            .with_beta_1(self.beta1.unwrap_or(defaults.beta_1))
+            .with_beta_2(self.beta2.unwrap_or(defaults.beta_2))
     }
 
     /// The discriminator's target settings these arguments describe.
@@ -106,14 +120,18 @@ pub struct Prepared {
     pub options: RunOptions,
 }
 
-/// Parses the device, opens the data at `image_size`, and seeds the device for the models'
-/// initialisation. `model_name` names the default run folder (`runs/<model_name><size>`).
-pub fn prepare(args: &TrainArgs, model_name: &str, image_size: usize) -> Result<Prepared, Error> {
+/// Parses the device and opens the data at `image_size`. `model_name` names the default run folder (`runs/<model_name><size>`);
+/// `adam` holds the model's default optimizer settings.
+pub fn prepare(
+    args: &TrainArgs,
+    model_name: &str,
+    image_size: usize,
+    adam: &AdamSettings,
+) -> Result<Prepared, Error> {
     let device = gan_core::device::parse_device(&args.device)?;
     let data =
         DataSource::from_arg(args.data.as_ref().and_then(|p| p.to_str())).open(image_size)?;
-    let config = args.training_config();
-    device.seed(config.seed);
+    let config = args.training_config(adam);
     let options = RunOptions {
         out_dir: args
             .out
@@ -129,12 +147,11 @@ pub fn prepare(args: &TrainArgs, model_name: &str, image_size: usize) -> Result<
     })
 }
 
-/// Trains `generator` against `discriminator` with `objective`, after saying what it does
-/// (unless quiet).
+/// Initialises the two networks from the run's seed (see [`gan_core::device::seeded`]), then
+/// trains them with `objective`, after saying what it does (unless quiet).
 pub fn train_prepared<G, D, O>(
     prepared: &Prepared,
-    generator: G,
-    discriminator: D,
+    init: impl FnOnce(&Device) -> Result<(G, D), Error>,
     objective: &O,
     model: ModelSpec,
 ) -> Result<TrainingSummary, Error>
@@ -143,6 +160,10 @@ where
     D: burn::module::Module,
     O: Objective<D>,
 {
+    let (generator, discriminator) =
+        gan_core::device::seeded(&prepared.device, prepared.config.seed, || {
+            init(&prepared.device)
+        })?;
     let Prepared {
         device,
         data,

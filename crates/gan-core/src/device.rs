@@ -42,6 +42,22 @@ pub fn parse_device(name: &str) -> Result<Device, DeviceError> {
     }
 }
 
+/// Serialises [`seeded`] across threads.
+static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Seeds `device` and runs `init` (typically model initialisation) while no other call of
+/// this function can reseed: Burn's backends keep one random generator per process, so two
+/// threads that seed and initialise at the same time would otherwise interleave their draws and
+/// get weights that depend on timing. gan-core's model configs draw all their weights inside
+/// `init`, so `seeded(&device, seed, || config.init(&device))` is reproducible in any thread.
+pub fn seeded<T>(device: &Device, seed: u64, init: impl FnOnce() -> T) -> T {
+    let _guard = SEEDED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    device.seed(seed);
+    init()
+}
+
 /// The names of the backends compiled into this build, for help texts.
 pub fn compiled_backends() -> Vec<&'static str> {
     let mut backends = Vec::new();

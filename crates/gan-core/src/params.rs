@@ -37,3 +37,19 @@ impl ModuleVisitor for TrainableCounter {
         }
     }
 }
+
+/// Draws every lazily initialised parameter of `module` now. Burn initialises parameters on
+/// first use; gan-core's configs call this so that all random draws of initialisation happen
+/// inside `init`, in a fixed order, right after the device was seeded.
+pub(crate) fn initialize_now<M: Module>(module: M) -> M {
+    module.visit(&mut Initialize);
+    module
+}
+
+struct Initialize;
+
+impl ModuleVisitor for Initialize {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let _ = param.val();
+    }
+}

@@ -1,8 +1,8 @@
 //! CAN's objective (Elgammal et al. 2017, equation 3): the discriminator also learns the styles
 //! of real images; the generator is pushed towards images it finds real but of no one style.
 
-use crate::objective::mean_probability;
-use crate::{DiscriminatorStep, GeneratorStep, Objective};
+use crate::objective::{FAKE_FLIPS, REAL_FLIPS, mean_probability};
+use crate::{DiscriminatorStep, GeneratorStep, Objective, StepRandom};
 use burn::prelude::*;
 use gan_core::can::CanDiscriminator;
 use gan_core::loss::{
@@ -84,6 +84,7 @@ impl Objective<CanDiscriminator> for CreativeAdversarial {
         discriminator: &CanDiscriminator,
         real: &PaintingBatch,
         fake: Tensor<4>,
+        random: &StepRandom,
     ) -> DiscriminatorStep {
         let device = real.images.device();
         let real_out = discriminator.forward(real.images.clone());
@@ -91,9 +92,11 @@ impl Objective<CanDiscriminator> for CreativeAdversarial {
         let (n_real, n_fake) = (real_out.real_fake.dims()[0], fake_logits.dims()[0]);
         let adversarial = discriminator_loss(
             real_out.real_fake.clone(),
-            self.labels.real_targets(n_real, &device),
+            self.labels
+                .real_targets_from(random.uniform(REAL_FLIPS, [n_real, 1], &device)),
             fake_logits.clone(),
-            self.labels.fake_targets(n_fake, &device),
+            self.labels
+                .fake_targets_from(random.uniform(FAKE_FLIPS, [n_fake, 1], &device)),
         );
         // The training loop guarantees labels for this objective; without them the style
         // term is left out rather than panicking.
@@ -117,6 +120,7 @@ impl Objective<CanDiscriminator> for CreativeAdversarial {
         discriminator: &CanDiscriminator,
         fake: Tensor<4>,
         _real: &PaintingBatch,
+        _random: &StepRandom,
     ) -> GeneratorStep {
         let out = discriminator.forward(fake);
         let ambiguity = style_ambiguity_loss(out.styles.clone(), self.ambiguity);

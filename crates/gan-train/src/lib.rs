@@ -5,7 +5,7 @@
 //! - [`train`]: the one training loop. What differs between GAN variants is an [`Objective`]:
 //!   how the discriminator's and generator's losses are computed, and how many discriminator
 //!   steps run per generator step. [`NonSaturating`] is DCGAN's, [`CreativeAdversarial`] is
-//!   CAN's.
+//!   CAN's, [`WassersteinGp`] is WGAN-GP's.
 //! - [`TrainingConfig`]: Adam settings for each network, batch size, steps or epochs, seed, and
 //!   how often to sample, log and checkpoint.
 //! - [`checkpoint`]: weights and optimizer states in Burn's burnpack format (plain tensors, no
@@ -23,8 +23,10 @@ mod error;
 mod metrics;
 mod objective;
 mod progress;
+mod random;
 pub mod sample;
 mod trainer;
+mod wasserstein;
 
 pub use checkpoint::ModelSpec;
 pub use config::{AdamSettings, TrainingConfig};
@@ -32,7 +34,9 @@ pub use creative::CreativeAdversarial;
 pub use error::TrainError;
 pub use metrics::{MetricsLog, StepMetrics};
 pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};
+pub use random::{LATENT_STREAM, StepRandom};
 pub use trainer::{
     RunOptions, TrainedModels, TrainingSummary, discriminator_update, fixed_noise_seed,
     generator_update, train,
 };
+pub use wasserstein::{PenaltyGradient, WassersteinGp};

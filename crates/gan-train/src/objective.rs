@@ -1,11 +1,17 @@
 //! What makes one GAN variant differ from another: how the two losses are computed and how many
 //! discriminator steps run per generator step. The training loop is shared.
 
+use crate::StepRandom;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 use gan_core::Discriminator;
 use gan_core::loss::{LabelConfig, discriminator_loss, non_saturating_generator_loss};
 use gan_data::PaintingBatch;
+
+/// The random stream of the label flips of real images.
+pub(crate) const REAL_FLIPS: u64 = 1;
+/// The random stream of the label flips of generated images.
+pub(crate) const FAKE_FLIPS: u64 = 2;
 
 /// The discriminator's side of one step.
 #[derive(Debug, Clone)]
@@ -62,11 +68,15 @@ pub trait Objective<D: Module>: Send {
     /// The discriminator's loss on a real batch and generated images.
     ///
     /// - `real.images`, `fake`: `[B, C, H, W]` in `[-1, 1]`; `fake` is detached.
+    ///
+    /// Random draws (label noise, interpolation weights) come from `random`, seeded per step,
+    /// so that runs are reproducible and resumable.
     fn discriminator_step(
         &self,
         discriminator: &D,
         real: &PaintingBatch,
         fake: Tensor<4>,
+        random: &StepRandom,
     ) -> DiscriminatorStep;
 
     /// The generator's loss on generated images, through the (updated) discriminator.
@@ -77,6 +87,7 @@ pub trait Objective<D: Module>: Send {
         discriminator: &D,
         fake: Tensor<4>,
         real: &PaintingBatch,
+        random: &StepRandom,
     ) -> GeneratorStep;
 
     /// The objective's settings, for checkpoint metadata.
@@ -122,6 +133,7 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         discriminator: &D,
         real: &PaintingBatch,
         fake: Tensor<4>,
+        random: &StepRandom,
     ) -> DiscriminatorStep {
         let device = real.images.device();
         let real_logits = discriminator.logits(real.images.clone());
@@ -133,9 +145,11 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
             metrics: Vec::new(),
             loss: discriminator_loss(
                 real_logits,
-                self.labels.real_targets(n_real, &device),
+                self.labels
+                    .real_targets_from(random.uniform(REAL_FLIPS, [n_real, 1], &device)),
                 fake_logits,
-                self.labels.fake_targets(n_fake, &device),
+                self.labels
+                    .fake_targets_from(random.uniform(FAKE_FLIPS, [n_fake, 1], &device)),
             ),
         }
     }
@@ -145,6 +159,7 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         discriminator: &D,
         fake: Tensor<4>,
         _real: &PaintingBatch,
+        _random: &StepRandom,
     ) -> GeneratorStep {
         let fake_logits = discriminator.logits(fake);
         GeneratorStep {

@@ -1,12 +1,10 @@
 //! Sampling: latent noise that depends only on a seed, and image grids as PNG.
 
 use crate::TrainError;
+use crate::random::{LATENT_STREAM, StepRandom};
 use burn::prelude::*;
 use gan_core::Generator;
 use image::{Rgb, RgbImage};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand_distr::{Distribution, StandardNormal};
 use std::path::Path;
 
 /// `count` latent vectors from N(0, 1), drawn on the host from `seed`: the same seed gives the
@@ -14,11 +12,7 @@ use std::path::Path;
 ///
 /// - returns: `[count, latent_dim]`
 pub fn latent_noise(count: usize, latent_dim: usize, seed: u64, device: &Device) -> Tensor<2> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let values: Vec<f32> = (0..count * latent_dim)
-        .map(|_| StandardNormal.sample(&mut rng))
-        .collect();
-    Tensor::from_data(TensorData::new(values, [count, latent_dim]), device)
+    StepRandom::new(seed).normal(LATENT_STREAM, [count, latent_dim], device)
 }
 
 /// Generates `count` images from `seed` with `generator` in inference mode.

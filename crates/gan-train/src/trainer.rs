@@ -2,6 +2,7 @@
 
 use crate::checkpoint::{self, CheckpointContents, CheckpointMetadata, ModelSpec, RngState};
 use crate::progress::Progress;
+use crate::random::{LATENT_STREAM, StepRandom};
 use crate::sample::{latent_noise, save_grid};
 use crate::{
     DiscriminatorStep, GeneratorStep, MetricsLog, Objective, StepMetrics, TrainError,
@@ -222,8 +223,8 @@ where
             batch_in_epoch += 1;
             // Every random draw of this discriminator step derives from (seed, step, k).
             let stream = derive_seed(&[config.seed, step as u64, critic_done as u64]);
-            train_device.seed(stream);
-            let latent = latent_noise(batch_size, latent_dim, stream, &train_device);
+            let random = StepRandom::new(stream);
+            let latent = random.normal(LATENT_STREAM, [batch_size, latent_dim], &train_device);
             let (d_step, fake);
             (discriminator, d_step, fake) = discriminator_update(
                 &generator,
@@ -232,6 +233,7 @@ where
                 objective,
                 &batch,
                 latent,
+                &random,
                 config.discriminator_optimizer.learning_rate,
             );
             critic_done += 1;
@@ -248,6 +250,7 @@ where
                 objective,
                 fake,
                 &batch,
+                &StepRandom::new(derive_seed(&[config.seed, step as u64, u64::MAX])),
                 config.generator_optimizer.learning_rate,
             );
             step += 1;
@@ -360,6 +363,7 @@ pub fn discriminator_update<G, D, O>(
     objective: &O,
     real: &PaintingBatch,
     latent: Tensor<2>,
+    random: &StepRandom,
     learning_rate: f64,
 ) -> (D, DiscriminatorStep, Tensor<4>)
 where
@@ -368,7 +372,7 @@ where
     O: Objective<D>,
 {
     let fake = generator.generate(latent);
-    let step = objective.discriminator_step(&discriminator, real, fake.clone().detach());
+    let step = objective.discriminator_step(&discriminator, real, fake.clone().detach(), random);
     let grads = GradientsParams::from_grads(step.loss.backward(), &discriminator);
     let discriminator = optimizer.step(learning_rate, discriminator, grads);
     (discriminator, step, fake)
@@ -386,6 +390,7 @@ pub fn generator_update<G, D, O>(
     objective: &O,
     fake: Tensor<4>,
     real: &PaintingBatch,
+    random: &StepRandom,
     learning_rate: f64,
 ) -> (G, GeneratorStep)
 where
@@ -393,7 +398,7 @@ where
     D: Module,
     O: Objective<D>,
 {
-    let step = objective.generator_step(discriminator, fake, real);
+    let step = objective.generator_step(discriminator, fake, real, random);
     let grads = GradientsParams::from_grads(step.loss.backward(), &generator);
     (optimizer.step(learning_rate, generator, grads), step)
 }

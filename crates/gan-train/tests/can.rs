@@ -26,7 +26,6 @@ fn run(
     TrainError,
 > {
     let device = device();
-    device.seed(5);
     let g = DcganGeneratorConfig::new()
         .with_image_size(SIZE)
         .with_feature_maps(16)
@@ -48,9 +47,12 @@ fn run(
         .with_sample_every(1000)
         .with_checkpoint_every(1000)
         .with_quiet(true);
+    let (generator, discriminator) = gan_core::device::seeded(&device, 5, || {
+        (g.init(&device).unwrap(), d.init(&device).unwrap())
+    });
     train(
-        g.init(&device).unwrap(),
-        d.init(&device).unwrap(),
+        generator,
+        discriminator,
         &CreativeAdversarial::default(),
         spec,
         data,

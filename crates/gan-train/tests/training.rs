@@ -50,9 +50,10 @@ fn models_with(
     feature_maps: usize,
     device: &Device,
 ) -> (DcganGenerator, DcganDiscriminator) {
-    device.seed(seed);
     let (g, d) = configs(feature_maps);
-    (g.init(device).unwrap(), d.init(device).unwrap())
+    gan_core::device::seeded(device, seed, || {
+        (g.init(device).unwrap(), d.init(device).unwrap())
+    })
 }
 
 fn data(len: usize) -> OpenedDataset {
@@ -282,8 +283,9 @@ impl Objective<DcganDiscriminator> for NanFrom {
         d: &DcganDiscriminator,
         real: &PaintingBatch,
         fake: Tensor<4>,
+        random: &StepRandom,
     ) -> DiscriminatorStep {
-        let mut step = self.inner.discriminator_step(d, real, fake);
+        let mut step = self.inner.discriminator_step(d, real, fake, random);
         if self.calls.fetch_add(1, Ordering::SeqCst) + 1 >= self.from_call {
             step.loss = step.loss.mul_scalar(f32::NAN);
         }
@@ -294,8 +296,15 @@ impl Objective<DcganDiscriminator> for NanFrom {
         d: &DcganDiscriminator,
         fake: Tensor<4>,
         real: &PaintingBatch,
+        random: &StepRandom,
     ) -> GeneratorStep {
-        <NonSaturating as Objective<DcganDiscriminator>>::generator_step(&self.inner, d, fake, real)
+        <NonSaturating as Objective<DcganDiscriminator>>::generator_step(
+            &self.inner,
+            d,
+            fake,
+            real,
+            random,
+        )
     }
     fn settings(&self) -> serde_json::Value {
         serde_json::Value::Null
@@ -377,7 +386,6 @@ fn resuming_with_another_model_or_a_missing_checkpoint_is_a_clear_error() {
     )
     .unwrap();
     let device = device();
-    device.seed(1);
     let (g, d) = configs(4);
     let err = train(
         g.init(&device).unwrap(),

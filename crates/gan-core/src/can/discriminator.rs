@@ -2,6 +2,7 @@
 
 use crate::dcgan::{DcganDiscriminator, DcganDiscriminatorConfig};
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
@@ -82,12 +83,12 @@ impl CanDiscriminatorConfig {
             .windows(2)
             .map(|pair| LinearConfig::new(pair[0], pair[1]).init(device))
             .collect();
-        Ok(CanDiscriminator {
+        Ok(initialize_now(CanDiscriminator {
             base,
             style_hidden,
             style_output: LinearConfig::new(widths[widths.len() - 1], self.num_styles).init(device),
             num_styles: self.num_styles,
-        })
+        }))
     }
 }
 

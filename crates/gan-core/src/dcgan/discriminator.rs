@@ -3,6 +3,7 @@
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, PaddingConfig2d};
@@ -86,12 +87,12 @@ impl DcganDiscriminatorConfig {
                 norm: batch_norm(width(stage), device),
             })
             .collect();
-        Ok(DcganDiscriminator {
+        Ok(initialize_now(DcganDiscriminator {
             input: conv(self.channels, width(0), 2, 1),
             blocks,
             output: conv(width(stages - 1), 1, 1, 0),
             image_shape: [self.channels, self.image_size, self.image_size],
-        })
+        }))
     }
 }
 

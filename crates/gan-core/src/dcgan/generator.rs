@@ -3,6 +3,7 @@
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::BatchNorm;
 use burn::nn::conv::{ConvTranspose2d, ConvTranspose2dConfig};
@@ -90,12 +91,12 @@ impl DcganGeneratorConfig {
                 norm: batch_norm(width(stage), device),
             });
         }
-        Ok(DcganGenerator {
+        Ok(initialize_now(DcganGenerator {
             blocks,
             output: up(self.feature_maps, self.channels, 2, 1),
             latent_dim: self.latent_dim,
             image_shape: [self.channels, self.image_size, self.image_size],
-        })
+        }))
     }
 }
 

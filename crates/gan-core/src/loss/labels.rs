@@ -46,28 +46,41 @@ impl LabelConfig {
         1.0 - self.smoothing
     }
 
-    /// Targets for `batch` real images, `[batch, 1]`: `1 - smoothing`, or 0 where flipped.
+    /// Targets for `batch` real images, `[batch, 1]`: `1 - smoothing`, or 0 where flipped;
+    /// flips drawn from the device's random generator.
     pub fn real_targets(&self, batch: usize, device: &Device) -> Tensor<2> {
-        let targets = Tensor::full([batch, 1], self.real_value(), device);
-        self.flip(targets, 0.0, device)
+        self.real_targets_from(Self::uniform(batch, device))
     }
 
-    /// Targets for `batch` fake images, `[batch, 1]`: 0, or `1 - smoothing` where flipped.
+    /// Targets for `batch` fake images, `[batch, 1]`: 0, or `1 - smoothing` where flipped;
+    /// flips drawn from the device's random generator.
     pub fn fake_targets(&self, batch: usize, device: &Device) -> Tensor<2> {
-        let targets = Tensor::zeros([batch, 1], device);
-        self.flip(targets, self.real_value(), device)
+        self.fake_targets_from(Self::uniform(batch, device))
     }
 
-    fn flip(&self, targets: Tensor<2>, flipped_value: f64, device: &Device) -> Tensor<2> {
+    /// Real targets with flips decided by `uniform` (`[B, 1]`, values in `[0, 1)`): target `i`
+    /// is flipped where `uniform[i] < flip_probability`. For reproducible runs, draw `uniform`
+    /// from a seed.
+    pub fn real_targets_from(&self, uniform: Tensor<2>) -> Tensor<2> {
+        let targets = Tensor::full(uniform.dims(), self.real_value(), &uniform.device());
+        self.flip(targets, uniform, 0.0)
+    }
+
+    /// Fake targets with flips decided by `uniform` (`[B, 1]`, values in `[0, 1)`).
+    pub fn fake_targets_from(&self, uniform: Tensor<2>) -> Tensor<2> {
+        let targets = Tensor::zeros(uniform.dims(), &uniform.device());
+        self.flip(targets, uniform, self.real_value())
+    }
+
+    fn uniform(batch: usize, device: &Device) -> Tensor<2> {
+        Tensor::random([batch, 1], Distribution::Uniform(0.0, 1.0), device)
+    }
+
+    fn flip(&self, targets: Tensor<2>, uniform: Tensor<2>, flipped_value: f64) -> Tensor<2> {
         if self.flip_probability <= 0.0 {
             return targets;
         }
-        let mask = Tensor::<2>::random(
-            targets.dims(),
-            Distribution::Bernoulli(self.flip_probability),
-            device,
-        )
-        .equal_elem(1.0);
+        let mask = uniform.lower_elem(self.flip_probability);
         targets.mask_fill(mask, flipped_value)
     }
 }

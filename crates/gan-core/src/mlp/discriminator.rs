@@ -1,6 +1,7 @@
 //! The fully connected discriminator: every pixel through hidden layers to one logit.
 
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
@@ -46,11 +47,11 @@ impl MlpDiscriminatorConfig {
             .windows(2)
             .map(|pair| LinearConfig::new(pair[0], pair[1]).init(device))
             .collect();
-        Ok(MlpDiscriminator {
+        Ok(initialize_now(MlpDiscriminator {
             hidden,
             output: LinearConfig::new(widths[widths.len() - 1], 1).init(device),
             image_shape: [self.channels, self.image_size, self.image_size],
-        })
+        }))
     }
 }
 

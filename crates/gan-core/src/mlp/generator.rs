@@ -1,6 +1,7 @@
 //! The fully connected generator: latent vector through hidden layers to every pixel.
 
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
@@ -53,13 +54,13 @@ impl MlpGeneratorConfig {
             .map(|pair| LinearConfig::new(pair[0], pair[1]).init(device))
             .collect();
         let pixels = self.channels * self.image_size * self.image_size;
-        Ok(MlpGenerator {
+        Ok(initialize_now(MlpGenerator {
             hidden,
             output: LinearConfig::new(*widths.last().unwrap_or(&self.latent_dim), pixels)
                 .init(device),
             latent_dim: self.latent_dim,
             image_shape: [self.channels, self.image_size, self.image_size],
-        })
+        }))
     }
 }
 

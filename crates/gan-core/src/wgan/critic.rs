@@ -5,6 +5,7 @@ use super::InputGradient;
 use super::layer_norm::{LayerNormCache, SampleLayerNorm};
 use crate::dcgan::stride2_stages;
 use crate::error::check_nonzero;
+use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, PaddingConfig2d};
@@ -94,11 +95,11 @@ impl DcganCriticConfig {
             });
             channels = width;
         }
-        Ok(DcganCritic {
+        Ok(initialize_now(DcganCritic {
             blocks,
             output: conv(channels, 1, 1, 0),
             image_shape: [self.channels, self.image_size, self.image_size],
-        })
+        }))
     }
 }
 
