@@ -104,7 +104,6 @@ fn main() {
     let mut step_times = Vec::new();
     for i in 0..o.iters + 2 {
         let start = Instant::now();
-        let latent = latent_noise(o.batch, 100, i as u64, &train_device);
         let (d_step, fake);
         (discriminator, d_step, fake) = discriminator_update(
             &generator,
@@ -112,7 +111,6 @@ fn main() {
             &mut optimizer_d,
             &objective,
             &real,
-            latent,
             &StepRandom::new(i as u64),
             2e-4,
         );

@@ -224,7 +224,6 @@ where
             // Every random draw of this discriminator step derives from (seed, step, k).
             let stream = derive_seed(&[config.seed, step as u64, critic_done as u64]);
             let random = StepRandom::new(stream);
-            let latent = random.normal(LATENT_STREAM, [batch_size, latent_dim], &train_device);
             let (d_step, fake);
             (discriminator, d_step, fake) = discriminator_update(
                 &generator,
@@ -232,7 +231,6 @@ where
                 &mut optimizer_d,
                 objective,
                 &batch,
-                latent,
                 &random,
                 config.discriminator_optimizer.learning_rate,
             );
@@ -350,10 +348,11 @@ where
     ))
 }
 
-/// One discriminator update: generates images from `latent`, computes the objective's
-/// discriminator loss on `real` and the detached fakes, and steps the optimizer.
+/// One discriminator update: generates as many images as `real` holds from latent noise drawn
+/// from `random`, computes the objective's discriminator loss on `real` and the detached
+/// fakes, and steps the optimizer.
 ///
-/// - `latent`: `[B, latent_dim]` on the training (autodiff) device
+/// - `real.images`: `[B, C, H, W]` on the training (autodiff) device
 /// - returns: the updated discriminator, its step's losses and scores, and the generated images
 ///   `[B, C, H, W]` still attached to the generator's graph (for [`generator_update`])
 pub fn discriminator_update<G, D, O>(
@@ -362,7 +361,6 @@ pub fn discriminator_update<G, D, O>(
     optimizer: &mut ModuleOptimizer,
     objective: &O,
     real: &PaintingBatch,
-    latent: Tensor<2>,
     random: &StepRandom,
     learning_rate: f64,
 ) -> (D, DiscriminatorStep, Tensor<4>)
@@ -371,6 +369,12 @@ where
     D: Module,
     O: Objective<D>,
 {
+    let [batch, ..] = real.images.dims();
+    let latent = random.normal(
+        LATENT_STREAM,
+        [batch, generator.latent_dim()],
+        &real.images.device(),
+    );
     let fake = generator.generate(latent);
     let step = objective.discriminator_step(&discriminator, real, fake.clone().detach(), random);
     let grads = GradientsParams::from_grads(step.loss.backward(), &discriminator);
@@ -383,6 +387,7 @@ where
 ///
 /// - `fake`: `[B, C, H, W]`, attached to the generator's graph
 /// - returns: the updated generator and its step's loss and score
+#[allow(clippy::too_many_arguments)]
 pub fn generator_update<G, D, O>(
     generator: G,
     optimizer: &mut ModuleOptimizer,
