@@ -11,43 +11,14 @@ Run from the repository root:
 import json
 import os
 
+import sys
+
 import torch
-import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pytorch"))
+from dcgan_models import Critic  # noqa: E402
 
 SIZE, FEATURES, CHANNELS, BATCH = 32, 4, 3, 2
-
-
-class Critic(nn.Module):
-    """gan-core's DcganCritic: stride-2 conv blocks (LayerNorm over [C, H, W] after the first
-    when `layer_norm`), LeakyReLU(0.2), a 4x4 conv to one linear score. No biases."""
-
-    def __init__(self, layer_norm):
-        super().__init__()
-        self.convs, self.norms = nn.ModuleList(), nn.ModuleList()
-        stages = SIZE.bit_length() - 1 - 2
-        c_in = CHANNELS
-        for stage in range(stages):
-            width, size = FEATURES << stage, SIZE >> (stage + 1)
-            self.convs.append(nn.Conv2d(c_in, width, 4, 2, 1, bias=False))
-            self.norms.append(nn.LayerNorm([width, size, size]) if layer_norm and stage > 0 else nn.Identity())
-            c_in = width
-        self.output = nn.Conv2d(c_in, 1, 4, 1, 0, bias=False)
-
-    def forward(self, x):
-        for conv, norm in zip(self.convs, self.norms):
-            x = nn.functional.leaky_relu(norm(conv(x)), 0.2)
-        return self.output(x).view(-1, 1)
-
-    def named_weights(self):
-        """Parameters under gan-core's module paths."""
-        out = {}
-        for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
-            out[f"blocks.{i}.conv.weight"] = conv.weight
-            if isinstance(norm, nn.LayerNorm):
-                out[f"blocks.{i}.norm.gamma"] = norm.weight
-                out[f"blocks.{i}.norm.beta"] = norm.bias
-        out["output.weight"] = self.output.weight
-        return out
 
 
 def f32(t):
@@ -67,7 +38,7 @@ def input_gradient(critic, x):
 
 def case(layer_norm, real, fake, epsilon):
     torch.manual_seed(11 if layer_norm else 12)
-    critic = Critic(layer_norm)
+    critic = Critic(layer_norm, FEATURES, CHANNELS, SIZE)
     with torch.no_grad():
         for name, p in critic.named_weights().items():
             if name.endswith("gamma"):

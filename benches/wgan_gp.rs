@@ -1,0 +1,155 @@
+//! WGAN-GP cost on the default backend: (a) a critic step without the penalty, (b) a critic
+//! step with the exact gradient penalty, their ratio, and (c) one full WGAN-GP training step
+//! (5 critic steps with the penalty, then the generator), as the training loop runs it.
+//!
+//! ```sh
+//! cargo bench --bench wgan_gp                         # 64x64, batch 32
+//! cargo bench --bench wgan_gp -- --json --size 64 --batch 32 --iters 5
+//! ```
+
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use gan::gan_core::dcgan::DcganGeneratorConfig;
+use gan::gan_core::device::parse_device;
+use gan::gan_core::loss::gradient_penalty;
+use gan::gan_core::wgan::DcganCriticConfig;
+use gan::gan_data::PaintingBatch;
+use gan::gan_train::{StepRandom, WassersteinGp, discriminator_update, generator_update};
+use gan::wgan::default_adam;
+use std::time::Instant;
+
+fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Times `f` `iters` times after one warm-up call.
+fn time(iters: usize, mut f: impl FnMut(usize)) -> f64 {
+    f(usize::MAX);
+    median(
+        (0..iters)
+            .map(|i| {
+                let start = Instant::now();
+                f(i);
+                start.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let (size, batch, iters) = (
+        arg("--size", 64usize),
+        arg("--batch", 32usize),
+        arg("--iters", 5usize),
+    );
+    let json = std::env::args().any(|a| a == "--json");
+    let device =
+        parse_device(&arg("--device", "cpu".to_string())).unwrap_or_else(|e| panic!("{e}"));
+    let device = device.autodiff();
+    let (mut critic, mut generator) = gan::gan_core::device::seeded(&device, 0, || {
+        (
+            DcganCriticConfig::new()
+                .with_image_size(size)
+                .init(&device)
+                .unwrap(),
+            DcganGeneratorConfig::new()
+                .with_image_size(size)
+                .init(&device)
+                .unwrap(),
+        )
+    });
+    let adam = default_adam();
+    let (mut opt_c, mut opt_g) = (adam.init(), adam.init());
+    let images = || {
+        Tensor::<4>::random(
+            [batch, 3, size, size],
+            Distribution::Uniform(-1.0, 1.0),
+            &device,
+        )
+    };
+    let real = PaintingBatch {
+        images: images(),
+        labels: None,
+    };
+    let fake = images();
+
+    // (a) without the penalty
+    let plain = time(iters, |_| {
+        let loss = critic.forward(fake.clone()).mean() - critic.forward(real.images.clone()).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &critic);
+        critic = opt_c.step(1e-4, critic.clone(), grads);
+        critic.output.weight.val().sum().into_scalar::<f32>();
+    });
+    // (b) with the exact gradient penalty
+    let penalised = time(iters, |i| {
+        let eps = StepRandom::new(i as u64).uniform(3, [batch], &device);
+        let gp = gradient_penalty(&critic, real.images.clone(), fake.clone(), eps);
+        let loss = critic.forward(fake.clone()).mean() - critic.forward(real.images.clone()).mean()
+            + gp.value.mul_scalar(10.0);
+        let grads = GradientsParams::from_grads(loss.backward(), &critic);
+        critic = opt_c.step(1e-4, critic.clone(), grads);
+        critic.output.weight.val().sum().into_scalar::<f32>();
+    });
+    // (c) a full training step: 5 critic steps with the penalty, then the generator
+    let objective = WassersteinGp::default();
+    let full = time(iters, |i| {
+        let mut last = None;
+        for k in 0..5 {
+            let random = StepRandom::new((i as u64) * 8 + k);
+            let (c, d_step, fake) = discriminator_update(
+                &generator,
+                critic.clone(),
+                &mut opt_c,
+                &objective,
+                &real,
+                &random,
+                1e-4,
+            );
+            critic = c;
+            last = Some((d_step, fake));
+        }
+        let (d_step, fake) = last.expect("five critic steps");
+        let g_step;
+        (generator, g_step) = generator_update(
+            generator.clone(),
+            &mut opt_g,
+            &critic,
+            &objective,
+            fake,
+            &real,
+            &StepRandom::new(i as u64),
+            1e-4,
+        );
+        Tensor::cat(vec![d_step.loss, g_step.loss], 0).into_data();
+    });
+    let ratio = penalised / plain;
+    if json {
+        println!(
+            "{{\"framework\":\"burn\",\"size\":{size},\"batch\":{batch},\"iters\":{iters},\"critic_step_s\":{plain:.4},\"critic_step_penalty_s\":{penalised:.4},\"penalty_cost_ratio\":{ratio:.3},\"train_step_s\":{full:.4},\"train_step_images_per_s\":{:.2}}}",
+            (5 * batch) as f64 / full
+        );
+    } else {
+        println!("WGAN-GP {size}x{size}, batch {batch}, median of {iters}:");
+        println!("  critic step without penalty: {:.0} ms", plain * 1e3);
+        println!(
+            "  critic step with exact GP:   {:.0} ms (x{ratio:.2})",
+            penalised * 1e3
+        );
+        println!(
+            "  full step (5 critic + G):    {:.0} ms, {:.1} real images/s",
+            full * 1e3,
+            (5 * batch) as f64 / full
+        );
+    }
+}
