@@ -31,7 +31,8 @@ pub struct TrainArgs {
     /// Images per batch.
     #[arg(long, default_value_t = 64)]
     pub batch_size: usize,
-    /// Run folder: samples/, metrics.csv, checkpoints/ [default: runs/<MODEL><SIZE>].
+    /// Run folder: samples/, metrics.csv, checkpoints/ [default: the --resume run's folder, or
+    /// runs/<MODEL><SIZE>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Continue from a run folder or checkpoint folder.
@@ -136,6 +137,7 @@ pub fn prepare(
         out_dir: args
             .out
             .clone()
+            .or_else(|| args.resume.as_deref().map(run_folder_of))
             .unwrap_or_else(|| PathBuf::from(format!("runs/{model_name}{image_size}"))),
         resume: args.resume.clone(),
     };
@@ -192,6 +194,22 @@ where
         device,
     )?;
     Ok(summary)
+}
+
+/// The run folder a `--resume` path belongs to: the path itself for a run folder, and the run
+/// folder around a `checkpoints/step-*` folder. A resumed run writes there unless `--out` says
+/// otherwise.
+pub fn run_folder_of(resume: &std::path::Path) -> PathBuf {
+    let parent = resume.parent();
+    match parent {
+        Some(p) if p.file_name().is_some_and(|n| n == "checkpoints") => {
+            p.parent().map(PathBuf::from).unwrap_or_default()
+        }
+        _ if resume.file_name().is_some_and(|n| n == "checkpoints") => {
+            parent.map(PathBuf::from).unwrap_or_default()
+        }
+        _ => resume.to_path_buf(),
+    }
 }
 
 /// A configuration as JSON, for checkpoint metadata.

@@ -115,3 +115,32 @@ fn can_trains_on_the_embedded_styles_and_generates() {
     let files = generate::run(&generate_args(&run, &dir.path().join("out"), 1)).unwrap();
     assert_eq!(files.len(), 6);
 }
+
+#[test]
+fn a_resumed_run_writes_into_its_own_folder() {
+    use gan::train_args::run_folder_of;
+    use std::path::PathBuf;
+    assert_eq!(run_folder_of(Path::new("runs/a")), PathBuf::from("runs/a"));
+    assert_eq!(
+        run_folder_of(Path::new("runs/a/checkpoints")),
+        PathBuf::from("runs/a")
+    );
+    assert_eq!(
+        run_folder_of(Path::new("runs/a/checkpoints/step-00000100")),
+        PathBuf::from("runs/a")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    dcgan::run(&train_args(&run), 32).unwrap();
+    let mut args = train_args(&run);
+    args.out = None;
+    args.resume = Some(run.join("checkpoints/step-00000002"));
+    args.steps = Some(3);
+    let summary = dcgan::run(&args, 32).unwrap();
+    assert_eq!(summary.steps, 3);
+    assert!(
+        summary.checkpoint.starts_with(&run),
+        "{:?}",
+        summary.checkpoint
+    );
+}
