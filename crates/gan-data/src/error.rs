@@ -42,6 +42,14 @@ pub enum DataError {
         /// How many files were tried.
         count: usize,
     },
+    /// An index past the end of a data set.
+    #[error("image index {index} is out of range for a data set of {len} images")]
+    IndexOutOfRange {
+        /// The index asked for.
+        index: usize,
+        /// The data set's length.
+        len: usize,
+    },
     /// An invalid size or count.
     #[error("{field} must be at least 1, got {value}")]
     ZeroSize {

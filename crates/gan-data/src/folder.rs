@@ -96,9 +96,13 @@ impl ImageFolderDataset {
         &self.class_names
     }
 
-    /// Decodes and resizes the image at `index`.
+    /// Decodes and resizes the image at `index` (an error past the end, or for an unreadable
+    /// file).
     pub fn load(&self, index: usize) -> Result<PaintingItem, DataError> {
-        let path = &self.files[index];
+        let path = self.files.get(index).ok_or(DataError::IndexOutOfRange {
+            index,
+            len: self.files.len(),
+        })?;
         let image = image::open(path).map_err(|err| DataError::Decode {
             path: path.clone(),
             message: err.to_string(),

@@ -159,6 +159,10 @@ fn image_folder_labels_skips_junk_and_survives_a_corrupt_file() {
     // The corrupt file is reported by name and skipped: the next image takes its place.
     let err = set.load(3).unwrap_err();
     assert!(err.to_string().contains("c_corrupt.jpg"), "{err}");
+    assert!(matches!(
+        set.load(99),
+        Err(DataError::IndexOutOfRange { index: 99, len: 4 })
+    ));
     let replacement = set.get(3).unwrap();
     assert_eq!(replacement, set.load(0).unwrap());
 }
