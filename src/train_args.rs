@@ -241,6 +241,9 @@ pub fn print_summary(summary: &TrainingSummary) {
             m.fake_score_after,
             m.images_per_second
         );
+        for (name, value) in summary.extra_names.iter().zip(&m.extra) {
+            println!("           {name} {value:.4}");
+        }
     }
     println!("sample grids: {}", summary.samples_dir.display());
     println!("metrics:      {}", summary.metrics_csv.display());

@@ -48,6 +48,8 @@ pub struct TrainingSummary {
     pub samples_dir: PathBuf,
     /// The metrics CSV.
     pub metrics_csv: PathBuf,
+    /// Names of the objective's own metrics ([`StepMetrics::extra`]).
+    pub extra_names: Vec<&'static str>,
 }
 
 /// How every random stream of a run derives from its seed (recorded in checkpoints).
@@ -170,7 +172,7 @@ where
     );
     let extra_names = objective.metric_names();
     let mut metrics_log = MetricsLog::open(&metrics_csv, step, &extra_names)?;
-    let progress = Progress::new(total_steps, step, config.quiet, extra_names);
+    let progress = Progress::new(total_steps, step, config.quiet, extra_names.clone());
     let mut history = Vec::new();
     let save_checkpoint = |generator: &G,
                            discriminator: &D,
@@ -344,6 +346,7 @@ where
             checkpoint,
             samples_dir,
             metrics_csv,
+            extra_names,
         },
     ))
 }
