@@ -1,7 +1,7 @@
 //! CAN training from command-line arguments: what `examples/can64.rs` runs.
 
 use crate::Error;
-use crate::train_args::{TrainArgs, finish, prepare, to_json, train_prepared};
+use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::can::CanDiscriminatorConfig;
 use gan_core::dcgan::DcganGeneratorConfig;
 use gan_core::loss::StyleAmbiguity;
@@ -56,12 +56,7 @@ pub fn run(args: &CanArgs) -> Result<TrainingSummary, Error> {
     let discriminator_config = CanDiscriminatorConfig::new(prepared.data.class_names.len())
         .with_image_size(size)
         .with_feature_maps(train.feature_maps);
-    let model = ModelSpec {
-        architecture: "can".into(),
-        image_size: size,
-        generator: to_json(&generator_config),
-        discriminator: to_json(&discriminator_config),
-    };
+    let model = ModelSpec::from_configs("can", size, &generator_config, &discriminator_config);
     train_prepared(
         &prepared,
         |device| {

@@ -2,7 +2,7 @@
 //! `examples/dcgan128.rs` run.
 
 use crate::Error;
-use crate::train_args::{TrainArgs, finish, prepare, to_json, train_prepared};
+use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan_train::{AdamSettings, ModelSpec, NonSaturating, TrainingSummary};
 
@@ -17,12 +17,12 @@ pub fn run(args: &TrainArgs, image_size: usize) -> Result<TrainingSummary, Error
         .with_feature_maps(args.feature_maps);
     let objective = NonSaturating::new(args.labels())?;
     let prepared = prepare(args, "dcgan", image_size, &AdamSettings::new())?;
-    let model = ModelSpec {
-        architecture: "dcgan".into(),
+    let model = ModelSpec::from_configs(
+        "dcgan",
         image_size,
-        generator: to_json(&generator_config),
-        discriminator: to_json(&discriminator_config),
-    };
+        &generator_config,
+        &discriminator_config,
+    );
     train_prepared(
         &prepared,
         |device| {

@@ -212,11 +212,6 @@ pub fn run_folder_of(resume: &std::path::Path) -> PathBuf {
     }
 }
 
-/// A configuration as JSON, for checkpoint metadata.
-pub fn to_json<C: serde::Serialize>(config: &C) -> serde_json::Value {
-    serde_json::to_value(config).unwrap_or(serde_json::Value::Null)
-}
-
 /// Prints a finished run's summary, or the error and exits with status 1.
 pub fn finish(result: Result<TrainingSummary, Error>) {
     match result {

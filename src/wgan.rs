@@ -1,7 +1,7 @@
 //! WGAN-GP training from command-line arguments: what `examples/wgan_gp64.rs` runs.
 
 use crate::Error;
-use crate::train_args::{TrainArgs, finish, prepare, to_json, train_prepared};
+use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::dcgan::DcganGeneratorConfig;
 use gan_core::wgan::{CriticNorm, DcganCriticConfig};
 use gan_train::{AdamSettings, ModelSpec, PenaltyGradient, TrainingSummary, WassersteinGp};
@@ -66,12 +66,7 @@ pub fn run(args: &WganArgs) -> Result<TrainingSummary, Error> {
             NormArg::Layer => CriticNorm::Layer,
             NormArg::None => CriticNorm::None,
         });
-    let model = ModelSpec {
-        architecture: "wgan-gp".into(),
-        image_size: size,
-        generator: to_json(&generator_config),
-        discriminator: to_json(&critic_config),
-    };
+    let model = ModelSpec::from_configs("wgan-gp", size, &generator_config, &critic_config);
     train_prepared(
         &prepared,
         |device| Ok((generator_config.init(device)?, critic_config.init(device)?)),

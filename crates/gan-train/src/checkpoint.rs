@@ -44,6 +44,24 @@ pub struct ModelSpec {
     pub discriminator: serde_json::Value,
 }
 
+impl ModelSpec {
+    /// The spec of `architecture` at `image_size` from the two networks' configurations.
+    pub fn from_configs<G: Serialize, D: Serialize>(
+        architecture: &str,
+        image_size: usize,
+        generator: &G,
+        discriminator: &D,
+    ) -> Self {
+        let json = |c: serde_json::Result<serde_json::Value>| c.unwrap_or(serde_json::Value::Null);
+        Self {
+            architecture: architecture.to_string(),
+            image_size,
+            generator: json(serde_json::to_value(generator)),
+            discriminator: json(serde_json::to_value(discriminator)),
+        }
+    }
+}
+
 /// Where the random streams stand. Every random draw of step `s` comes from a generator seeded
 /// with `(seed, s)`, and data order and flips from `(seed, epoch)`, so `seed` and the position
 /// are the whole RNG state.
