@@ -36,10 +36,7 @@ impl StepRandom {
         shape: [usize; D],
         device: &Device,
     ) -> Tensor<D> {
-        let mut rng = self.rng(stream);
-        let n = shape.iter().product();
-        let values: Vec<f32> = (0..n).map(|_| rng.random::<f32>()).collect();
-        Tensor::from_data(TensorData::new(values, shape), device)
+        self.sample(stream, shape, device, |rng| rng.random::<f32>())
     }
 
     /// Values from N(0, 1), of `shape`, from `stream`.
@@ -49,9 +46,21 @@ impl StepRandom {
         shape: [usize; D],
         device: &Device,
     ) -> Tensor<D> {
+        self.sample(stream, shape, device, |rng| StandardNormal.sample(rng))
+    }
+
+    /// `shape.product()` draws of `draw` from `stream`'s generator, as a tensor on `device`.
+    fn sample<const D: usize>(
+        &self,
+        stream: u64,
+        shape: [usize; D],
+        device: &Device,
+        mut draw: impl FnMut(&mut StdRng) -> f32,
+    ) -> Tensor<D> {
         let mut rng = self.rng(stream);
-        let n = shape.iter().product();
-        let values: Vec<f32> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+        let values: Vec<f32> = (0..shape.iter().product())
+            .map(|_| draw(&mut rng))
+            .collect();
         Tensor::from_data(TensorData::new(values, shape), device)
     }
 }
