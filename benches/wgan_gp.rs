@@ -33,18 +33,17 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// Times `f` `iters` times after one warm-up call.
-fn time(iters: usize, mut f: impl FnMut(usize)) -> f64 {
-    f(usize::MAX);
-    median(
-        (0..iters)
-            .map(|i| {
-                let start = Instant::now();
-                f(i);
-                start.elapsed().as_secs_f64()
-            })
-            .collect(),
-    )
+/// Times `f` `iters` times after one warm-up call, threading `state` (the models, which the
+/// optimizers take by value) through the calls. Returns the median seconds and the state.
+fn time<S>(iters: usize, state: S, mut f: impl FnMut(S, usize) -> S) -> (f64, S) {
+    let mut state = f(state, usize::MAX);
+    let mut seconds = Vec::with_capacity(iters);
+    for i in 0..iters {
+        let start = Instant::now();
+        state = f(state, i);
+        seconds.push(start.elapsed().as_secs_f64());
+    }
+    (median(seconds), state)
 }
 
 fn main() {
@@ -57,7 +56,7 @@ fn main() {
     let device =
         parse_device(&arg("--device", "cpu".to_string())).unwrap_or_else(|e| panic!("{e}"));
     let device = device.autodiff();
-    let (mut critic, mut generator) = gan::gan_core::device::seeded(&device, 0, || {
+    let (critic, generator) = gan::gan_core::device::seeded(&device, 0, || {
         (
             DcganCriticConfig::new()
                 .with_image_size(size)
@@ -85,44 +84,39 @@ fn main() {
     let fake = images();
 
     // (a) without the penalty
-    let plain = time(iters, |_| {
+    let (plain, critic) = time(iters, critic, |critic, _| {
         let loss = critic.forward(fake.clone()).mean() - critic.forward(real.images.clone()).mean();
         let grads = GradientsParams::from_grads(loss.backward(), &critic);
-        critic = opt_c.step(1e-4, critic.clone(), grads);
+        let critic = opt_c.step(1e-4, critic, grads);
         critic.output.weight.val().sum().into_scalar::<f32>();
+        critic
     });
     // (b) with the exact gradient penalty
-    let penalised = time(iters, |i| {
+    let (penalised, critic) = time(iters, critic, |critic, i| {
         let eps = StepRandom::new(i as u64).uniform(3, [batch], &device);
         let gp = gradient_penalty(&critic, real.images.clone(), fake.clone(), eps);
         let loss = critic.forward(fake.clone()).mean() - critic.forward(real.images.clone()).mean()
             + gp.value.mul_scalar(10.0);
         let grads = GradientsParams::from_grads(loss.backward(), &critic);
-        critic = opt_c.step(1e-4, critic.clone(), grads);
+        let critic = opt_c.step(1e-4, critic, grads);
         critic.output.weight.val().sum().into_scalar::<f32>();
+        critic
     });
     // (c) a full training step: 5 critic steps with the penalty, then the generator
     let objective = WassersteinGp::default();
-    let full = time(iters, |i| {
+    let (full, _) = time(iters, (critic, generator), |(mut critic, generator), i| {
         let mut last = None;
         for k in 0..5 {
             let random = StepRandom::new((i as u64) * 8 + k);
             let (c, d_step, fake) = discriminator_update(
-                &generator,
-                critic.clone(),
-                &mut opt_c,
-                &objective,
-                &real,
-                &random,
-                1e-4,
+                &generator, critic, &mut opt_c, &objective, &real, &random, 1e-4,
             );
             critic = c;
             last = Some((d_step, fake));
         }
         let (d_step, fake) = last.expect("five critic steps");
-        let g_step;
-        (generator, g_step) = generator_update(
-            generator.clone(),
+        let (generator, g_step) = generator_update(
+            generator,
             &mut opt_g,
             &critic,
             &objective,
@@ -132,6 +126,7 @@ fn main() {
             1e-4,
         );
         Tensor::cat(vec![d_step.loss, g_step.loss], 0).into_data();
+        (critic, generator)
     });
     let ratio = penalised / plain;
     if json {
