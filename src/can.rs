@@ -5,7 +5,7 @@ use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::can::CanDiscriminatorConfig;
 use gan_core::dcgan::DcganGeneratorConfig;
 use gan_core::loss::StyleAmbiguity;
-use gan_train::{AdamSettings, CreativeAdversarial, ModelSpec, TrainingSummary};
+use gan_train::{AdamSettings, CreativeAdversarial, TrainingSummary};
 
 /// The style-ambiguity loss, as a command-line value.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,17 +56,13 @@ pub fn run(args: &CanArgs) -> Result<TrainingSummary, Error> {
     let discriminator_config = CanDiscriminatorConfig::new(prepared.data.class_names.len())
         .with_image_size(size)
         .with_feature_maps(train.feature_maps);
-    let model = ModelSpec::from_configs("can", size, &generator_config, &discriminator_config);
     train_prepared(
         &prepared,
-        |device| {
-            Ok((
-                generator_config.init(device)?,
-                discriminator_config.init(device)?,
-            ))
-        },
+        "can",
+        size,
+        &generator_config,
+        &discriminator_config,
         &objective,
-        model,
     )
 }
 

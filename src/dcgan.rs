@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
-use gan_train::{AdamSettings, ModelSpec, NonSaturating, TrainingSummary};
+use gan_train::{AdamSettings, NonSaturating, TrainingSummary};
 
 /// Trains a DCGAN at `image_size` x `image_size` as `args` say, and returns where it left its
 /// samples and checkpoint.
@@ -17,22 +17,13 @@ pub fn run(args: &TrainArgs, image_size: usize) -> Result<TrainingSummary, Error
         .with_feature_maps(args.feature_maps);
     let objective = NonSaturating::new(args.labels())?;
     let prepared = prepare(args, "dcgan", image_size, &AdamSettings::new())?;
-    let model = ModelSpec::from_configs(
+    train_prepared(
+        &prepared,
         "dcgan",
         image_size,
         &generator_config,
         &discriminator_config,
-    );
-    train_prepared(
-        &prepared,
-        |device| {
-            Ok((
-                generator_config.init(device)?,
-                discriminator_config.init(device)?,
-            ))
-        },
         &objective,
-        model,
     )
 }
 

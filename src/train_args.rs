@@ -3,6 +3,7 @@
 
 use crate::Error;
 use burn::prelude::Device;
+use gan_core::ModelConfig;
 use gan_core::loss::LabelConfig;
 use gan_data::{DataSource, OpenedDataset};
 use gan_train::{AdamSettings, ModelSpec, Objective, RunOptions, TrainingConfig, TrainingSummary};
@@ -149,22 +150,35 @@ pub fn prepare(
     })
 }
 
-/// Initialises the two networks from the run's seed (see [`gan_core::device::seeded`]), then
-/// trains them with `objective`, after saying what it does (unless quiet).
-pub fn train_prepared<G, D, O>(
+/// Builds the two networks from their configurations and the run's seed (see
+/// [`gan_core::device::seeded`]), records them as `architecture` at `image_size` in the
+/// checkpoints, and trains them with `objective`, after saying what it does (unless quiet).
+pub fn train_prepared<GC, DC, O>(
     prepared: &Prepared,
-    init: impl FnOnce(&Device) -> Result<(G, D), Error>,
+    architecture: &str,
+    image_size: usize,
+    generator_config: &GC,
+    discriminator_config: &DC,
     objective: &O,
-    model: ModelSpec,
 ) -> Result<TrainingSummary, Error>
 where
-    G: gan_core::Generator,
-    D: burn::module::Module,
-    O: Objective<D>,
+    GC: ModelConfig,
+    GC::Model: gan_core::Generator,
+    DC: ModelConfig,
+    O: Objective<DC::Model>,
 {
+    let model = ModelSpec::from_configs(
+        architecture,
+        image_size,
+        generator_config,
+        discriminator_config,
+    );
     let (generator, discriminator) =
         gan_core::device::seeded(&prepared.device, prepared.config.seed, || {
-            init(&prepared.device)
+            Ok::<_, Error>((
+                generator_config.init_model(&prepared.device)?,
+                discriminator_config.init_model(&prepared.device)?,
+            ))
         })?;
     let Prepared {
         device,

@@ -4,7 +4,7 @@ use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::dcgan::DcganGeneratorConfig;
 use gan_core::wgan::{CriticNorm, DcganCriticConfig};
-use gan_train::{AdamSettings, ModelSpec, PenaltyGradient, TrainingSummary, WassersteinGp};
+use gan_train::{AdamSettings, PenaltyGradient, TrainingSummary, WassersteinGp};
 
 /// The critic's normalisation, as a command-line value.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,12 +66,13 @@ pub fn run(args: &WganArgs) -> Result<TrainingSummary, Error> {
             NormArg::Layer => CriticNorm::Layer,
             NormArg::None => CriticNorm::None,
         });
-    let model = ModelSpec::from_configs("wgan-gp", size, &generator_config, &critic_config);
     train_prepared(
         &prepared,
-        |device| Ok((generator_config.init(device)?, critic_config.init(device)?)),
+        "wgan-gp",
+        size,
+        &generator_config,
+        &critic_config,
         &objective,
-        model,
     )
 }
 

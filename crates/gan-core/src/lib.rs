@@ -41,7 +41,7 @@ mod params;
 pub mod wgan;
 
 pub use error::{ConfigError, DeviceError};
-pub use model::{Discriminator, Generator};
+pub use model::{Discriminator, Generator, ModelConfig};
 pub use params::trainable_params;
 
 /// Re-export of the Burn version this crate is built on, so users name one `burn`.

@@ -1,7 +1,40 @@
 //! The two roles of a GAN as traits, so that the training loop, sampling and checkpoints work
 //! with any architecture (DCGAN, fully connected, and later critics).
 
+use crate::ConfigError;
 use burn::prelude::*;
+
+/// A model's configuration: serialisable (checkpoints record it) and able to build the model.
+/// Every config in gan-core implements it, so code can take "a generator config and a
+/// discriminator config" generically.
+pub trait ModelConfig: serde::Serialize {
+    /// The module it builds.
+    type Model: Module;
+
+    /// Builds the model on `device` (the same as the config's own `init`).
+    fn init_model(&self, device: &Device) -> Result<Self::Model, ConfigError>;
+}
+
+/// Implements [`ModelConfig`] by the config's own `init`.
+macro_rules! model_config {
+    ($($config:ty => $model:ty),* $(,)?) => {$(
+        impl ModelConfig for $config {
+            type Model = $model;
+            fn init_model(&self, device: &Device) -> Result<$model, ConfigError> {
+                self.init(device)
+            }
+        }
+    )*};
+}
+
+model_config!(
+    crate::dcgan::DcganGeneratorConfig => crate::dcgan::DcganGenerator,
+    crate::dcgan::DcganDiscriminatorConfig => crate::dcgan::DcganDiscriminator,
+    crate::mlp::MlpGeneratorConfig => crate::mlp::MlpGenerator,
+    crate::mlp::MlpDiscriminatorConfig => crate::mlp::MlpDiscriminator,
+    crate::can::CanDiscriminatorConfig => crate::can::CanDiscriminator,
+    crate::wgan::DcganCriticConfig => crate::wgan::DcganCritic,
+);
 
 /// A generator maps latent noise to images.
 pub trait Generator: Module {
