@@ -204,14 +204,15 @@ impl SymmetricEigen {
 ///
 /// Returns `None` if `a` is not square or holds a non-finite value.
 pub fn sqrtm_psd(a: &Matrix) -> Option<Matrix> {
-    let factor = psd_factor(a)?;
-    Some(factor.product(false, &factor, true))
+    let (factor, vectors) = psd_factor(a)?;
+    Some(factor.product(false, &vectors, true))
 }
 
-/// `F = V diag(√max(λ, 0))`, so that `a = F Fᵀ`.
-fn psd_factor(a: &Matrix) -> Option<Matrix> {
+/// `F = V diag(√max(λ, 0))`, so that `a = F Fᵀ` and `√a = F Vᵀ`; returns `(F, V)`.
+fn psd_factor(a: &Matrix) -> Option<(Matrix, Matrix)> {
     let eigen = SymmetricEigen::new(a, true)?;
-    let mut factor = eigen.vectors?;
+    let vectors = eigen.vectors?;
+    let mut factor = vectors.clone();
     let n = factor.cols;
     let roots: Vec<f64> = eigen.values.iter().map(|l| l.max(0.0).sqrt()).collect();
     for row in factor.values.chunks_exact_mut(n) {
@@ -219,7 +220,7 @@ fn psd_factor(a: &Matrix) -> Option<Matrix> {
             *x *= r;
         }
     }
-    Some(factor)
+    Some((factor, vectors))
 }
 
 /// `tr sqrtm(S1 S2)` for symmetric positive semi-definite `S1` and `S2`, computed as
@@ -234,7 +235,7 @@ pub fn trace_sqrt_product(s1: &Matrix, s2: &Matrix) -> Option<f64> {
     if s2.values.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let factor = psd_factor(s1)?;
+    let (factor, _) = psd_factor(s1)?;
     let inner = factor
         .product(true, s2, false)
         .product(false, &factor, false);
@@ -492,8 +493,13 @@ mod tests {
         let a = random_psd(30, 30, 9);
         let s = sqrtm_psd(&a).unwrap();
         let back = s.product(false, &s, false);
+        let eig = SymmetricEigen::new(&a, false).unwrap();
         for (x, y) in back.values.iter().zip(&a.values) {
-            assert!((x - y).abs() < 1e-11);
+            assert!(
+                (x - y).abs() < 1e-11,
+                "{x} vs {y}, eigenvalues {:?}",
+                eig.values
+            );
         }
     }
 

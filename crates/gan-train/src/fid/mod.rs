@@ -14,7 +14,7 @@
 //! ```no_run
 //! # fn main() -> Result<(), gan_train::fid::FidError> {
 //! use gan_train::fid::{FidConfig, fid_of_folders};
-//! let device = gan_core::parse_device("cpu").unwrap();
+//! let device = gan_core::device::parse_device("cpu").unwrap();
 //! let report = fid_of_folders("real/".as_ref(), "fake/".as_ref(), &FidConfig::new(), &device)?;
 //! println!("FID {:.3}", report.fid);
 //! # Ok(()) }

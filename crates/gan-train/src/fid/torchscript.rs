@@ -9,8 +9,10 @@
 //! The pickle is interpreted by a small stack machine that understands only the opcodes needed
 //! to rebuild tensors, dicts, lists, tuples, numbers and strings. It executes no code: a
 //! `GLOBAL` only records a name, and `REDUCE` accepts only the three callables a state dict
-//! uses (`torch._utils._rebuild_tensor_v2`, `torch._utils._rebuild_parameter` and
-//! `collections.OrderedDict`); anything else is an error, not a call. Objects built by
+//! and a TorchScript module use (`torch._utils._rebuild_tensor_v2`,
+//! `torch._utils._rebuild_parameter`, `collections.OrderedDict` and TorchScript's
+//! `torch.jit._pickle.build_intlist` and siblings, which wrap a list); anything else is an
+//! error, not a call. Objects built by
 //! `NEWOBJ` + `BUILD` (TorchScript modules) become their attribute dicts.
 //!
 //! The result is a flat map from dotted names (`net.layers.conv.weight`) to `f32` tensors, plus
@@ -581,6 +583,13 @@ fn reduce(callable: Value, args: Value) -> Result<Value, String> {
     };
     match (module.as_str(), name.as_str()) {
         ("collections", "OrderedDict") => Ok(Value::Dict(Vec::new())),
+        // TorchScript's typed lists (e.g. a `List[int]` padding): the list itself.
+        ("torch.jit._pickle", "build_intlist" | "build_doublelist" | "build_boollist") => {
+            match args.into_iter().next() {
+                Some(list @ Value::List(_)) => Ok(list),
+                _ => Err(format!("{module}.{name} without a list")),
+            }
+        }
         ("torch._utils", "_rebuild_parameter") => match args.into_iter().next() {
             Some(tensor @ Value::Tensor(_)) => Ok(tensor),
             _ => Err("_rebuild_parameter without a tensor".into()),

