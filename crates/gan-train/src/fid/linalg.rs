@@ -25,6 +25,7 @@
 //! eigendecomposition with vectors (of `S1`) and one without (of `Fᵀ S2 F`).
 
 use gemm::Parallelism;
+use rayon::prelude::*;
 
 /// A dense `f64` matrix, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,8 +175,12 @@ impl SymmetricEigen {
         let mut d = vec![0.0; n];
         let mut e = vec![0.0; n];
         tred2(n, &mut v, &mut d, &mut e, vectors);
-        if !tql2(n, &mut v, &mut d, &mut e, vectors) {
+        let mut rotations = Vec::new();
+        if !tql2(n, &mut d, &mut e, vectors.then_some(&mut rotations)) {
             return None;
+        }
+        if vectors {
+            apply_rotations(n, &mut v, &rotations);
         }
 
         // Sort ascending, carrying the vectors along; convert to row-major.
@@ -278,20 +283,42 @@ fn tred2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) {
             e[i] = scale * g;
             h -= f * g;
             d[i - 1] = f - g;
-            for x in e.iter_mut().take(i) {
-                *x = 0.0;
-            }
+            // e = A d over the leading i x i block, from its lower triangle. Columns run in
+            // parallel, each thread summing into its own vector.
             for j in 0..i {
-                let f = d[j];
-                v[at(j, i)] = f;
-                let col = &v[j * n..j * n + i];
-                let mut g = e[j] + col[j] * f;
-                for k in j + 1..i {
-                    g += col[k] * d[k];
-                    e[k] += col[k] * f;
-                }
-                e[j] = g;
+                v[at(j, i)] = d[j];
             }
+            let dd = &d[..i];
+            let product = v[..i * n]
+                .par_chunks(n)
+                .enumerate()
+                .with_min_len(PARALLEL_COLUMNS)
+                .fold(
+                    || vec![0.0; i],
+                    |mut acc, (j, col)| {
+                        let f = dd[j];
+                        let col = &col[..i];
+                        let mut g = col[j] * f;
+                        for ((x, a), dk) in
+                            col[j + 1..].iter().zip(&mut acc[j + 1..]).zip(&dd[j + 1..])
+                        {
+                            g += x * dk;
+                            *a += x * f;
+                        }
+                        acc[j] += g;
+                        acc
+                    },
+                )
+                .reduce(
+                    || vec![0.0; i],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(b) {
+                            *x += y;
+                        }
+                        a
+                    },
+                );
+            e[..i].copy_from_slice(&product);
             let mut f = 0.0;
             for j in 0..i {
                 e[j] /= h;
@@ -301,13 +328,19 @@ fn tred2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) {
             for j in 0..i {
                 e[j] -= hh * d[j];
             }
+            // The rank-2 update A -= d eᵀ + e dᵀ of the lower triangle, columns in parallel.
+            let (dd, ee) = (&d[..i], &e[..i]);
+            v[..i * n]
+                .par_chunks_mut(n)
+                .enumerate()
+                .with_min_len(PARALLEL_COLUMNS)
+                .for_each(|(j, col)| {
+                    let (f, g) = (dd[j], ee[j]);
+                    for ((x, ek), dk) in col[j..i].iter_mut().zip(&ee[j..]).zip(&dd[j..]) {
+                        *x -= f * ek + g * dk;
+                    }
+                });
             for j in 0..i {
-                let f = d[j];
-                let g = e[j];
-                let col = &mut v[j * n..j * n + i];
-                for k in j..i {
-                    col[k] -= f * e[k] + g * d[k];
-                }
                 d[j] = v[at(i - 1, j)];
                 v[at(i, j)] = 0.0;
             }
@@ -326,13 +359,15 @@ fn tred2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) {
                 }
                 let (left, right) = v.split_at_mut((i + 1) * n);
                 let next = &right[..=i];
-                for j in 0..=i {
-                    let col = &mut left[j * n..j * n + i + 1];
+                let d = &d[..=i];
+                // Columns 0..=i are independent: one dot product and one axpy each.
+                left.par_chunks_mut(n).for_each(|column| {
+                    let col = &mut column[..=i];
                     let g: f64 = next.iter().zip(col.iter()).map(|(a, b)| a * b).sum();
-                    for (x, dk) in col.iter_mut().zip(&d[..=i]) {
+                    for (x, dk) in col.iter_mut().zip(d) {
                         *x -= g * dk;
                     }
-                }
+                });
             }
             for k in 0..=i {
                 v[at(k, i + 1)] = 0.0;
@@ -353,11 +388,13 @@ fn tred2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) {
 }
 
 /// Implicit QL iterations on the tridiagonal matrix (`d`, `e`) until every off-diagonal element
-/// is negligible; with `vectors`, the rotations are applied to the columns of `v`. JAMA's
-/// `tql2` with column-major indexing.
+/// is negligible (JAMA's `tql2`). With `rotations`, every Givens rotation is recorded, in
+/// order, for [`apply_rotations`] (JAMA applies each one to the eigenvector matrix at once,
+/// which streams the whole matrix through memory once per QL sweep).
+///
 /// Returns `false` if an eigenvalue needed more than 100 iterations (not seen with finite
 /// input; QL converges cubically).
-fn tql2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) -> bool {
+fn tql2(n: usize, d: &mut [f64], e: &mut [f64], mut rotations: Option<&mut Vec<Rotation>>) -> bool {
     for i in 1..n {
         e[i - 1] = e[i];
     }
@@ -411,15 +448,8 @@ fn tql2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) ->
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    if vectors {
-                        let (left, right) = v.split_at_mut((i + 1) * n);
-                        let col_i = &mut left[i * n..];
-                        let col_next = &mut right[..n];
-                        for (a, b) in col_i.iter_mut().zip(col_next.iter_mut()) {
-                            let h = *b;
-                            *b = s * *a + c * h;
-                            *a = c * *a - s * h;
-                        }
+                    if let Some(rotations) = rotations.as_deref_mut() {
+                        rotations.push(Rotation { column: i, c, s });
                     }
                 }
                 p = -s * s2 * c3 * el1 * e[l] / dl1;
@@ -434,6 +464,57 @@ fn tql2(n: usize, v: &mut [f64], d: &mut [f64], e: &mut [f64], vectors: bool) ->
         e[l] = 0.0;
     }
     true
+}
+
+/// A Givens rotation of columns `column` and `column + 1` of the eigenvector matrix.
+#[derive(Debug, Clone, Copy)]
+struct Rotation {
+    column: usize,
+    c: f64,
+    s: f64,
+}
+
+/// Rows per block in [`apply_rotations`]: a block of all `n` columns (`ROW_BLOCK * n * 8`
+/// bytes, 256 KiB for n = 2048) stays in the core's cache while every rotation passes over it.
+const ROW_BLOCK: usize = 16;
+
+/// Fewest columns per parallel task in [`tred2`].
+const PARALLEL_COLUMNS: usize = 32;
+
+/// Applies `rotations`, in order, to the columns of the column-major `v` (`n x n`): row blocks
+/// are independent, so they run in parallel, each copied into a small cache-resident buffer
+/// (`[column][row in block]`) that all rotations update before it is copied back.
+fn apply_rotations(n: usize, v: &mut [f64], rotations: &[Rotation]) {
+    let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
+    let updated: Vec<(usize, Vec<f64>)> = blocks
+        .par_iter()
+        .map(|&start| {
+            let rows = ROW_BLOCK.min(n - start);
+            let mut block = vec![0.0; rows * n];
+            for col in 0..n {
+                block[col * rows..(col + 1) * rows]
+                    .copy_from_slice(&v[col * n + start..col * n + start + rows]);
+            }
+            for r in rotations {
+                let (left, right) = block.split_at_mut((r.column + 1) * rows);
+                let a = &mut left[r.column * rows..];
+                let b = &mut right[..rows];
+                for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+                    let h = *y;
+                    *y = r.s * *x + r.c * h;
+                    *x = r.c * *x - r.s * h;
+                }
+            }
+            (start, block)
+        })
+        .collect();
+    for (start, block) in updated {
+        let rows = block.len() / n;
+        for col in 0..n {
+            v[col * n + start..col * n + start + rows]
+                .copy_from_slice(&block[col * rows..(col + 1) * rows]);
+        }
+    }
 }
 
 #[cfg(test)]
