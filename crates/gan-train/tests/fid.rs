@@ -116,6 +116,12 @@ fn linear_algebra_matches_scipy() {
             &format!("case {i} Fréchet distance"),
         );
 
+        // The same through the cached eigendecomposition of the reference covariance, twice.
+        for _ in 0..2 {
+            let cached = gan_train::fid::frechet_distance_of(&sa, &sb).unwrap();
+            assert_close(cached, fid, 1e-12, 1e-12, "cached Fréchet distance");
+        }
+
         let m = fa.rows.min(fb.rows);
         let kid = kernel_inception_distance(
             &head(&fa, m),
@@ -251,7 +257,11 @@ fn weights() -> Option<PathBuf> {
 
 /// Our features of the fixture images, computed once for the tests that need them.
 fn fixture_features() -> Option<&'static (Matrix, Matrix, String)> {
-    static FEATURES: OnceLock<Option<(Matrix, Matrix, String)>> = OnceLock::new();
+    fixture_run().map(|(features, _)| features)
+}
+
+fn fixture_run() -> Option<&'static ((Matrix, Matrix, String), FidExtractor)> {
+    static FEATURES: OnceLock<Option<((Matrix, Matrix, String), FidExtractor)>> = OnceLock::new();
     FEATURES
         .get_or_init(|| {
             let weights = weights()?;
@@ -263,7 +273,8 @@ fn fixture_features() -> Option<&'static (Matrix, Matrix, String)> {
             let b = extractor
                 .features_of_folder(fixtures().join("images/b"), 5)
                 .unwrap();
-            Some((a, b, extractor.weights_sha256.clone()))
+            let sha = extractor.weights_sha256.clone();
+            Some(((a, b, sha), extractor))
         })
         .as_ref()
 }
@@ -332,4 +343,44 @@ fn fid_of_folders_matches_the_reference() {
         gan_train::fid::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
             .unwrap();
     assert!((again - fid).abs() < 1e-9);
+}
+
+#[test]
+fn generated_images_take_the_reference_quantised_path() {
+    use burn::prelude::*;
+    let Some(((a, _, _), extractor)) = fixture_run() else {
+        return;
+    };
+    // The fixture images of folder a as a generator would output them, in [-1, 1].
+    let files = gan_train::fid::preprocess::list_images(fixtures().join("images/a")).unwrap();
+    let batches: Vec<Tensor<4>> = files
+        .chunks(5)
+        .map(|chunk| {
+            let images = chunk
+                .iter()
+                .map(|path| {
+                    let (rgb, h, w) = gan_train::fid::preprocess::load_rgb(path).unwrap();
+                    gan_train::fid::preprocess::image_tensor(rgb, h, w, &extractor.device)
+                        .div_scalar(127.5)
+                        .sub_scalar(1.0)
+                })
+                .collect();
+            Tensor::cat(images, 0)
+        })
+        .collect();
+    let stats = extractor.statistics_of_generated(batches, true).unwrap();
+    let ours = stats.features.as_ref().unwrap();
+    assert_eq!(ours.rows, a.rows);
+    let worst = ours
+        .values
+        .iter()
+        .zip(&a.values)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+    assert!(
+        worst < 1e-4,
+        "generated-image path differs from the file path by {worst}"
+    );
+    let from_files = DatasetStatistics::from_features(a.clone(), false, None).unwrap();
+    let fid = gan_train::fid::frechet_distance_of(&from_files, &stats).unwrap();
+    assert!(fid.abs() < 1e-3, "FID of the same images: {fid}");
 }

@@ -8,7 +8,7 @@
 //! that pytorch-fid and `fid-helper-pytorch` use.
 
 use super::FidError;
-use super::linalg::{Matrix, trace_sqrt_product};
+use super::linalg::{Matrix, trace_sqrt_product, trace_sqrt_product_factored};
 use super::statistics::DatasetStatistics;
 
 /// The Fréchet distance between `N(mu1, sigma1)` and `N(mu2, sigma2)`.
@@ -52,18 +52,37 @@ pub fn frechet_distance(
     Ok(mean_term + sigma1.trace() + sigma2.trace() - 2.0 * cross)
 }
 
-/// The FID between two sets of cached statistics: [`frechet_distance`] of their means and
-/// covariances.
+/// The FID between two sets of statistics: [`frechet_distance`] of their means and
+/// covariances, using (and caching) the eigendecomposition of `reference`'s covariance, so
+/// pass the data set's statistics as `reference` when comparing it with many others.
 ///
 /// Errors when their feature sizes differ, or when both name the SHA-256 of the weights that
 /// made them and the two differ.
-pub fn frechet_distance_of(a: &DatasetStatistics, b: &DatasetStatistics) -> Result<f64, FidError> {
-    if let (Some(x), Some(y)) = (&a.weights_sha256, &b.weights_sha256)
+pub fn frechet_distance_of(
+    reference: &DatasetStatistics,
+    other: &DatasetStatistics,
+) -> Result<f64, FidError> {
+    if let (Some(x), Some(y)) = (&reference.weights_sha256, &other.weights_sha256)
         && x != y
     {
         return Err(FidError::Invalid(format!(
             "statistics made with different Inception weights (sha256 {x} and {y})"
         )));
     }
-    frechet_distance(&a.mean, &a.covariance, &b.mean, &b.covariance)
+    let (mu1, mu2) = (&reference.mean, &other.mean);
+    if mu1.len() != mu2.len() {
+        return Err(FidError::Invalid(format!(
+            "Fréchet distance of mismatched sizes: {} and {} features",
+            mu1.len(),
+            mu2.len()
+        )));
+    }
+    if mu1.iter().chain(mu2).any(|v| !v.is_finite()) {
+        return Err(FidError::Invalid("a mean holds a non-finite value".into()));
+    }
+    let non_finite = || FidError::Invalid("a covariance holds a non-finite value".into());
+    let factor = reference.covariance_factor().ok_or_else(non_finite)?;
+    let cross = trace_sqrt_product_factored(factor, &other.covariance).ok_or_else(non_finite)?;
+    let mean_term: f64 = mu1.iter().zip(mu2).map(|(a, b)| (a - b) * (a - b)).sum();
+    Ok(mean_term + reference.covariance.trace() + other.covariance.trace() - 2.0 * cross)
 }

@@ -209,12 +209,20 @@ impl SymmetricEigen {
 ///
 /// Returns `None` if `a` is not square or holds a non-finite value.
 pub fn sqrtm_psd(a: &Matrix) -> Option<Matrix> {
-    let (factor, vectors) = psd_factor(a)?;
+    let (factor, vectors) = factor_and_vectors(a)?;
     Some(factor.product(false, &vectors, true))
 }
 
-/// `F = V diag(√max(λ, 0))`, so that `a = F Fᵀ` and `√a = F Vᵀ`; returns `(F, V)`.
-fn psd_factor(a: &Matrix) -> Option<(Matrix, Matrix)> {
+/// `F = V diag(√max(λ, 0))` from the eigendecomposition `a = V diag(λ) Vᵀ`, so that
+/// `a = F Fᵀ`: the part of [`trace_sqrt_product`] that depends on `S1` only, worth caching when
+/// `S1` (a data set's covariance) is compared with many `S2`.
+///
+/// Returns `None` if `a` is not square or holds a non-finite value.
+pub fn psd_factor(a: &Matrix) -> Option<Matrix> {
+    factor_and_vectors(a).map(|(factor, _)| factor)
+}
+
+fn factor_and_vectors(a: &Matrix) -> Option<(Matrix, Matrix)> {
     let eigen = SymmetricEigen::new(a, true)?;
     let vectors = eigen.vectors?;
     let mut factor = vectors.clone();
@@ -237,13 +245,22 @@ pub fn trace_sqrt_product(s1: &Matrix, s2: &Matrix) -> Option<f64> {
     if !s1.is_square() || s1.rows != s2.rows || s1.cols != s2.cols {
         return None;
     }
+    trace_sqrt_product_factored(&psd_factor(s1)?, s2)
+}
+
+/// [`trace_sqrt_product`] with `S1` given by its factor `F` ([`psd_factor`]).
+///
+/// Returns `None` if the sizes differ or `s2` holds a non-finite value.
+pub fn trace_sqrt_product_factored(factor: &Matrix, s2: &Matrix) -> Option<f64> {
+    if !factor.is_square() || !s2.is_square() || factor.rows != s2.rows {
+        return None;
+    }
     if s2.values.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let (factor, _) = psd_factor(s1)?;
     let inner = factor
         .product(true, s2, false)
-        .product(false, &factor, false);
+        .product(false, factor, false);
     let eigen = SymmetricEigen::new(&inner, false)?;
     Some(eigen.values.iter().map(|l| l.max(0.0).sqrt()).sum())
 }

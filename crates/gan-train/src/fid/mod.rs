@@ -33,7 +33,9 @@ pub use error::FidError;
 pub use frechet::{frechet_distance, frechet_distance_of};
 pub use inception::{FEATURES, INPUT_SIZE, InceptionV3};
 pub use kid::{KidConfig, KidReport, kernel_inception_distance, mmd2_unbiased};
-pub use linalg::{Matrix, SymmetricEigen, sqrtm_psd, trace_sqrt_product};
+pub use linalg::{
+    Matrix, SymmetricEigen, psd_factor, sqrtm_psd, trace_sqrt_product, trace_sqrt_product_factored,
+};
 pub use statistics::DatasetStatistics;
 pub use torchscript::sha256_file;
 
@@ -144,6 +146,24 @@ impl FidExtractor {
         self.features(preprocess::quantize_generated(images))
     }
 
+    /// Statistics of generated images, given as batches `[batch, 3, height, width]` in
+    /// `[-1, 1]` (see [`FidExtractor::features_of_generated`]); `keep_features` keeps the
+    /// features for KID. With a data set's cached statistics `reference`, the FID during
+    /// training is `frechet_distance_of(&reference, &extractor.statistics_of_generated(batches, false)?)`.
+    pub fn statistics_of_generated(
+        &self,
+        batches: impl IntoIterator<Item = Tensor<4>>,
+        keep_features: bool,
+    ) -> Result<DatasetStatistics, FidError> {
+        let mut values = Vec::new();
+        for batch in batches {
+            values.extend(tensor_values(self.features_of_generated(batch))?);
+        }
+        let count = values.len() / FEATURES;
+        let features = Matrix::new(count, FEATURES, values).expect("whole feature rows");
+        DatasetStatistics::from_features(features, keep_features, Some(self.weights_sha256.clone()))
+    }
+
     /// Pool features of image files, `batch_size` at a time, as a `[files, 2048]` matrix.
     ///
     /// Errors name the file that cannot be decoded.
@@ -161,12 +181,7 @@ impl FidExtractor {
                 let image = preprocess::image_tensor(rgb, h, w, &self.device);
                 images.push(preprocess::resize_299(image));
             }
-            let features = self.features(Tensor::cat(images, 0));
-            let data = features.into_data();
-            let batch: Vec<f32> = data
-                .try_to_vec::<f32>()
-                .map_err(|e| FidError::Invalid(format!("cannot read features back: {e:?}")))?;
-            values.extend(batch.into_iter().map(f64::from));
+            values.extend(tensor_values(self.features(Tensor::cat(images, 0)))?);
         }
         Ok(Matrix::new(files.len(), FEATURES, values).expect("files x 2048 features"))
     }
@@ -192,6 +207,15 @@ impl FidExtractor {
         let features = self.features_of_folder(dir, batch_size)?;
         DatasetStatistics::from_features(features, keep_features, Some(self.weights_sha256.clone()))
     }
+}
+
+/// The values of a `[batch, 2048]` feature tensor, read back to the host as `f64`.
+fn tensor_values(features: Tensor<2>) -> Result<Vec<f64>, FidError> {
+    let values: Vec<f32> = features
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| FidError::Invalid(format!("cannot read features back: {e:?}")))?;
+    Ok(values.into_iter().map(f64::from).collect())
 }
 
 impl DatasetStatistics {

@@ -14,16 +14,21 @@
 //! | 4·count·dim | the features themselves, `f32`, only when `"features": true` (needed for KID) |
 
 use super::FidError;
-use super::linalg::Matrix;
+use super::linalg::{Matrix, psd_factor};
 use serde::{Deserialize, Serialize};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 const MAGIC: &[u8; 8] = b"GANFIDST";
 const VERSION: u32 = 1;
 
 /// Mean and covariance of a set of feature vectors, optionally with the vectors themselves.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The eigendecomposition of the covariance that the Fréchet distance needs is computed once,
+/// on first use ([`DatasetStatistics::covariance_factor`]), and kept: FID during training
+/// compares the same data set's statistics with every evaluation's.
+#[derive(Debug, Clone)]
 pub struct DatasetStatistics {
     /// Number of feature vectors (images).
     pub count: usize,
@@ -35,6 +40,19 @@ pub struct DatasetStatistics {
     pub features: Option<Matrix>,
     /// SHA-256 of the weights file that made the features, if known.
     pub weights_sha256: Option<String>,
+    /// `F` with `covariance = F Fᵀ`, computed on first use.
+    factor: OnceLock<Option<Matrix>>,
+}
+
+impl PartialEq for DatasetStatistics {
+    /// Equal when the data are equal; the cached factor does not count.
+    fn eq(&self, other: &Self) -> bool {
+        self.count == other.count
+            && self.mean == other.mean
+            && self.covariance == other.covariance
+            && self.features == other.features
+            && self.weights_sha256 == other.weights_sha256
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -86,12 +104,21 @@ impl DatasetStatistics {
             covariance,
             features: keep_features.then_some(features),
             weights_sha256,
+            factor: OnceLock::new(),
         })
     }
 
     /// The feature size.
     pub fn dim(&self) -> usize {
         self.mean.len()
+    }
+
+    /// `F = V diag(√λ)` from the eigendecomposition of the covariance (`covariance = F Fᵀ`),
+    /// computed on the first call and cached; `None` if the covariance is not finite.
+    pub fn covariance_factor(&self) -> Option<&Matrix> {
+        self.factor
+            .get_or_init(|| psd_factor(&self.covariance))
+            .as_ref()
     }
 
     /// Writes the statistics to `path` (format in the module documentation), through a
@@ -187,6 +214,7 @@ impl DatasetStatistics {
             covariance,
             features,
             weights_sha256: header.weights_sha256,
+            factor: OnceLock::new(),
         })
     }
 }
