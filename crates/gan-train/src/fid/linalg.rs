@@ -24,6 +24,10 @@
 //! which is what the real part of scipy's complex square root gives them). This needs one
 //! eigendecomposition with vectors (of `S1`) and one without (of `Fᵀ S2 F`).
 
+// The index loops of tred2/tql2 are kept as in EISPACK/JAMA, so the port can be checked
+// line by line against them.
+#![allow(clippy::needless_range_loop)]
+
 use gemm::Parallelism;
 use rayon::prelude::*;
 
