@@ -390,3 +390,72 @@ fn generated_images_take_the_reference_quantised_path() {
     let fid = gan_train::fid::frechet_distance_of(&from_files, &stats).unwrap();
     assert!(fid.abs() < 1e-3, "FID of the same images: {fid}");
 }
+
+#[test]
+fn folders_without_readable_images_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = gan_train::fid::preprocess::list_images(dir.path()).unwrap_err();
+    assert!(matches!(err, FidError::NoImages { .. }), "{err}");
+    // Hidden files and upper-case extensions are skipped, as Python's glob + endswith do.
+    std::fs::write(dir.path().join(".hidden.png"), b"").unwrap();
+    std::fs::write(dir.path().join("UPPER.PNG"), b"").unwrap();
+    assert!(gan_train::fid::preprocess::list_images(dir.path()).is_err());
+    // A format the reference reads but we cannot decode is an error, not a silent skip.
+    std::fs::write(dir.path().join("x.bmp"), b"").unwrap();
+    let err = gan_train::fid::preprocess::list_images(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("x.bmp"), "{err}");
+    // An undecodable image names its file.
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(broken.path().join("broken.png"), b"not a png").unwrap();
+    let files = gan_train::fid::preprocess::list_images(broken.path()).unwrap();
+    let err = gan_train::fid::preprocess::load_rgb(&files[0]).unwrap_err();
+    assert!(err.to_string().contains("broken.png"), "{err}");
+}
+
+#[test]
+fn kid_subsets_are_seeded() {
+    let reference = load_json("linalg_reference.json");
+    let fa = rows(&reference["cases"][3]["features_a"]);
+    let fb = rows(&reference["cases"][3]["features_b"]);
+    let config = KidConfig::new()
+        .with_num_subsets(20)
+        .with_max_subset_size(50);
+    let first = kernel_inception_distance(&fa, &fb, &config).unwrap();
+    let again = kernel_inception_distance(&fa, &fb, &config).unwrap();
+    let other = kernel_inception_distance(&fa, &fb, &config.clone().with_seed(1)).unwrap();
+    assert_eq!(first, again);
+    assert_ne!(first.mean, other.mean);
+    assert_eq!(first.subset_size, 50);
+    assert!(first.std > 0.0);
+    // Subsets estimate the same quantity as the full sets, within their spread.
+    let full = mmd2_unbiased(&fa, &fb).unwrap();
+    assert!(
+        (first.mean - full).abs() < 4.0 * first.std + 1e-9,
+        "{first:?} vs {full}"
+    );
+    assert!(kernel_inception_distance(&fa, &fb, &config.with_num_subsets(0)).is_err());
+}
+
+#[test]
+fn the_weights_file_is_read_without_running_it() {
+    use gan_train::fid::torchscript::TorchArchive;
+    let Some(path) = weights() else { return };
+    let archive = TorchArchive::read(&path).unwrap();
+    // 94 convolutions, each with weight, beta, mean and var.
+    assert_eq!(archive.tensors.len(), 376);
+    let conv = &archive.tensors["net.layers.conv.weight"];
+    assert_eq!(conv.shape, vec![32, 3, 3, 3]);
+    assert_eq!(archive.integers["net.layers.conv.stride"], vec![2]);
+    assert_eq!(
+        archive.integers["net.layers.mixed_4.tower.conv_1.padding"],
+        vec![0, 3]
+    );
+    let err = archive
+        .tensor("net.layers.nope.weight", &[1], &path)
+        .unwrap_err();
+    assert!(err.to_string().contains("net.layers.nope.weight"), "{err}");
+    let err = archive
+        .tensor("net.layers.conv.weight", &[32, 3, 5, 5], &path)
+        .unwrap_err();
+    assert!(err.to_string().contains("[32, 3, 3, 3]"), "{err}");
+}
