@@ -13,10 +13,24 @@
 //!
 //! ```no_run
 //! # fn main() -> Result<(), gan_train::fid::FidError> {
-//! use gan_train::fid::{FidConfig, fid_of_folders};
+//! use gan_train::fid::{
+//!     DatasetStatistics, FidConfig, FidExtractor, fid_of_folders, frechet_distance_of,
+//! };
 //! let device = gan_core::device::parse_device("cpu").unwrap();
-//! let report = fid_of_folders("real/".as_ref(), "fake/".as_ref(), &FidConfig::new(), &device)?;
-//! println!("FID {:.3}", report.fid);
+//! let config = FidConfig::new(); // weights from $GAN_INCEPTION_WEIGHTS or .cache/inception/
+//!
+//! // `gan fid DIR_A DIR_B`:
+//! let report = fid_of_folders("real/".as_ref(), "fake/".as_ref(), &config, &device)?;
+//! println!("FID {:.3}, KID {:?}", report.fid, report.kid.map(|k| k.mean));
+//!
+//! // Training: the data set's statistics once, cached in a file ...
+//! DatasetStatistics::compute("paintings/", &config, &device)?.save("paintings.fidstats")?;
+//! // ... then only the generated images, `[B, 3, H, W]` batches in `[-1, 1]`.
+//! let reference = DatasetStatistics::load("paintings.fidstats")?;
+//! let extractor = FidExtractor::load(config.weights_path(), &device)?;
+//! # let batches: Vec<burn::prelude::Tensor<4>> = Vec::new();
+//! let generated = extractor.statistics_of_generated(batches, false)?;
+//! let fid = frechet_distance_of(&reference, &generated)?;
 //! # Ok(()) }
 //! ```
 
