@@ -192,6 +192,9 @@ fn statistics_round_trip_through_a_file() {
     let err = DatasetStatistics::load(&path).unwrap_err();
     assert!(matches!(err, FidError::Statistics { .. }), "{err}");
     assert!(err.to_string().contains("truncated"), "{err}");
+    std::fs::write(&path, [&bytes[..], b"extra"].concat()).unwrap();
+    let err = DatasetStatistics::load(&path).unwrap_err();
+    assert!(err.to_string().contains("padded"), "{err}");
     std::fs::write(&path, b"not statistics at all").unwrap();
     let err = DatasetStatistics::load(&path).unwrap_err();
     assert!(err.to_string().contains("bad magic"), "{err}");

@@ -171,6 +171,13 @@ impl FidExtractor {
     ) -> Result<DatasetStatistics, FidError> {
         let mut values = Vec::new();
         for batch in batches {
+            let [_, channels, height, width] = batch.dims();
+            if channels != 3 || height == 0 || width == 0 {
+                return Err(FidError::Invalid(format!(
+                    "FID needs RGB images [batch, 3, height, width], got {:?}",
+                    batch.dims()
+                )));
+            }
             values.extend(tensor_values(self.features_of_generated(batch))?);
         }
         let count = values.len() / FEATURES;

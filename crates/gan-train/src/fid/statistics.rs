@@ -191,6 +191,21 @@ impl DatasetStatistics {
         if dim == 0 || dim > 1 << 16 || count > 1 << 32 {
             return Err(bad(format!("implausible sizes: count {count}, dim {dim}")));
         }
+        // Check the length before allocating anything of the sizes the header claims.
+        let expected = 20
+            + header_len
+            + 8 * (dim as u64 + (dim * dim) as u64)
+            + if header.features {
+                4 * count as u64 * dim as u64
+            } else {
+                0
+            };
+        let actual = std::fs::metadata(path).map_err(FidError::io(path))?.len();
+        if actual != expected {
+            return Err(bad(format!(
+                "truncated or padded: {actual} bytes where its header implies {expected}"
+            )));
+        }
         let f64s = |bytes: Vec<u8>| -> Vec<f64> {
             bytes
                 .chunks_exact(8)

@@ -149,7 +149,8 @@ fn read_entry(
         path: path.to_path_buf(),
         message: format!("cannot read archive entry {name}: {e}"),
     })?;
-    let mut bytes = Vec::with_capacity(entry.size() as usize);
+    // The size is only a hint (capped): the archive itself bounds what is read.
+    let mut bytes = Vec::with_capacity((entry.size() as usize).min(1 << 28));
     entry
         .read_to_end(&mut bytes)
         .map_err(|e| FidError::Weights {
@@ -165,16 +166,16 @@ fn gather(storage: &[f32], offset: usize, shape: &[usize], stride: &[usize]) -> 
     if shape.len() != stride.len() {
         return None;
     }
-    let count: usize = shape.iter().product();
+    let count = shape
+        .iter()
+        .try_fold(1usize, |acc, n| acc.checked_mul(*n))?;
     if count == 0 {
         return Some(Vec::new());
     }
-    let last = offset
-        + shape
-            .iter()
-            .zip(stride)
-            .map(|(n, s)| (n - 1) * s)
-            .sum::<usize>();
+    let mut last = offset;
+    for (n, s) in shape.iter().zip(stride) {
+        last = last.checked_add((n - 1).checked_mul(*s)?)?;
+    }
     if last >= storage.len() {
         return None;
     }
@@ -230,6 +231,10 @@ enum Value {
     Mark,
 }
 
+/// How deep [`flatten`] descends: module trees are a few levels deep, and a crafted pickle
+/// must not overflow the stack.
+const MAX_DEPTH: usize = 64;
+
 /// Walks the object tree, collecting tensors and integer attributes under dotted names.
 fn flatten(
     value: &Value,
@@ -237,6 +242,9 @@ fn flatten(
     tensors: &mut Vec<(String, TensorRef)>,
     integers: &mut BTreeMap<String, Vec<i64>>,
 ) {
+    if prefix.matches('.').count() > MAX_DEPTH {
+        return;
+    }
     let join = |key: &Value| -> Option<String> {
         let Value::Str(key) = key else { return None };
         Some(if prefix.is_empty() {
