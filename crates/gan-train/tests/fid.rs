@@ -235,7 +235,7 @@ fn bad_weights_files_give_errors_naming_them() {
 fn random_network_has_the_right_shapes() {
     use burn::prelude::*;
     let device = gan_core::device::parse_device("cpu").unwrap();
-    let net = InceptionV3::init_random(&device);
+    let net = gan_train::fid::InceptionV3Config::new().init(&device);
     let out = net.forward(Tensor::zeros([1, 3, 299, 299], &device));
     assert_eq!(out.dims(), [1, 2048]);
 }

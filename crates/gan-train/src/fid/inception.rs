@@ -33,8 +33,28 @@ use std::path::Path;
 pub const FEATURES: usize = 2048;
 /// Input height and width.
 pub const INPUT_SIZE: usize = 299;
-/// Batch-norm epsilon of the TensorFlow graph.
-const BN_EPS: f32 = 0.001;
+/// Configuration of an [`InceptionV3`]: the architecture is fixed; what can be set is how the
+/// weights file's batch normalisation is folded.
+#[derive(Config, Debug, PartialEq)]
+pub struct InceptionV3Config {
+    /// Batch-norm epsilon (the TensorFlow graph's, which `default_1.pt` calls with).
+    #[config(default = 0.001)]
+    pub batch_norm_eps: f64,
+}
+
+impl InceptionV3Config {
+    /// The network with random weights (for shape checks; FID needs [`InceptionV3Config::load`]).
+    pub fn init(&self, device: &Device) -> InceptionV3 {
+        InceptionV3::init_random(device)
+    }
+
+    /// Loads the network from `default_1.pt`: see [`InceptionV3::load`].
+    pub fn load(&self, path: impl AsRef<Path>, device: &Device) -> Result<InceptionV3, FidError> {
+        let path = path.as_ref();
+        let archive = TorchArchive::read(path)?;
+        InceptionV3::from_archive_with(&archive, path, self.batch_norm_eps as f32, device)
+    }
+}
 
 /// A convolution with the batch normalisation folded in, followed by ReLU.
 #[derive(Module, Debug)]
@@ -491,15 +511,22 @@ impl InceptionV3 {
     /// Errors name the file and, for a missing or misshapen tensor, its key; the stride and
     /// padding recorded in the file are checked against the architecture too.
     pub fn load(path: impl AsRef<Path>, device: &Device) -> Result<Self, FidError> {
-        let path = path.as_ref();
-        let archive = TorchArchive::read(path)?;
-        Self::from_archive(&archive, path, device)
+        InceptionV3Config::new().load(path, device)
     }
 
     /// Builds the network from an already-read archive; `path` names it in errors.
     pub fn from_archive(
         archive: &TorchArchive,
         path: &Path,
+        device: &Device,
+    ) -> Result<Self, FidError> {
+        Self::from_archive_with(archive, path, 0.001, device)
+    }
+
+    fn from_archive_with(
+        archive: &TorchArchive,
+        path: &Path,
+        bn_eps: f32,
         device: &Device,
     ) -> Result<Self, FidError> {
         let mut make = |name: &str, s: ConvSpec| -> Result<BasicConv2d, FidError> {
@@ -522,7 +549,7 @@ impl InceptionV3 {
             let mut w = weight.values.clone();
             let mut bias = Vec::with_capacity(s.c_out);
             for o in 0..s.c_out {
-                let inv = 1.0 / (var.values[o] + BN_EPS).sqrt();
+                let inv = 1.0 / (var.values[o] + bn_eps).sqrt();
                 for x in &mut w[o * per_out..(o + 1) * per_out] {
                     *x *= inv;
                 }

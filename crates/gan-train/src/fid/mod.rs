@@ -45,7 +45,7 @@ pub mod torchscript;
 
 pub use error::FidError;
 pub use frechet::{frechet_distance, frechet_distance_of};
-pub use inception::{FEATURES, INPUT_SIZE, InceptionV3};
+pub use inception::{FEATURES, INPUT_SIZE, InceptionV3, InceptionV3Config};
 pub use kid::{KidConfig, KidReport, kernel_inception_distance, mmd2_unbiased};
 pub use linalg::{
     Matrix, SymmetricEigen, psd_factor, sqrtm_psd, trace_sqrt_product, trace_sqrt_product_factored,
