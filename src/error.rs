@@ -17,6 +17,9 @@ pub enum Error {
     /// Training, checkpoint or sampling failed.
     #[error(transparent)]
     Train(#[from] gan_train::TrainError),
+    /// A command-line value that cannot be used.
+    #[error("{0}")]
+    Usage(String),
     /// A checkpoint this program cannot use.
     #[error("{0}")]
     Unsupported(String),

@@ -9,6 +9,7 @@ use std::path::Path;
 fn train_args(out: &Path) -> TrainArgs {
     TrainArgs {
         data: None,
+        data_options: Default::default(),
         device: "cpu".into(),
         steps: Some(2),
         epochs: None,

@@ -8,13 +8,13 @@ use crate::{
     DiscriminatorStep, GeneratorStep, MetricsLog, Objective, StepMetrics, TrainError,
     TrainingConfig,
 };
-use burn::data::dataloader::DataLoaderBuilder;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use gan_core::Generator;
 use gan_data::random::derive_seed;
-use gan_data::{EpochView, OpenedDataset, PaintingBatch, PaintingBatcher};
+use gan_data::{EpochView, OpenedDataset, PaintingBatch, PrefetchLoader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Where a run writes, and where it resumes from.
@@ -197,6 +197,7 @@ where
         Ok(path)
     };
 
+    let loader = PrefetchLoader::new(batch_size, config.loader_workers, config.prefetch_batches);
     let mut critic_done = 0;
     let mut step_started = Instant::now();
     'epochs: while step < total_steps {
@@ -206,13 +207,12 @@ where
             epoch as u64,
             config.random_flip,
         );
-        let loader = DataLoaderBuilder::new(PaintingBatcher::new())
-            .batch_size(batch_size)
-            .num_workers(config.loader_workers)
-            .set_device(train_device.clone())
-            .build(view)
-            .slice(batch_in_epoch * batch_size, batches_per_epoch * batch_size);
-        for batch in loader.iter() {
+        let batches = loader.iter(
+            Arc::new(view),
+            batch_in_epoch..batches_per_epoch,
+            &train_device,
+        );
+        for batch in batches {
             let batch = batch.map_err(|e| TrainError::Loading(e.to_string()))?;
             if objective.requires_labels() && batch.labels.is_none() {
                 return Err(TrainError::Setting(format!(
