@@ -8,7 +8,7 @@ use crate::error::DataError;
 use crate::item::PaintingItem;
 use crate::random::{derive_seed, permutation};
 use crate::report::{LoadReport, SkipReason, SkippedFile};
-use crate::resize::{CropMode, resize_shorter_side};
+use crate::resize::{CropMode, center_crop_resize, resize_shorter_side};
 use crate::split::{SplitConfig, SplitPart};
 use crate::store::{ImageStore, StoredFile};
 use burn::config::Config;
@@ -508,18 +508,18 @@ impl Dataset<PaintingItem> for ArtDataset {
 }
 
 fn to_item(rgb: &image::RgbImage, size: u32, crop: CropMode, label: Option<usize>) -> PaintingItem {
+    if crop == CropMode::Center {
+        let square = center_crop_resize(rgb, size);
+        return PaintingItem::square(square.into_raw(), size as usize, label);
+    }
     let resized = resize_shorter_side(rgb, size);
     let (width, height) = (resized.width() as usize, resized.height() as usize);
-    let mut item = PaintingItem {
+    PaintingItem {
         pixels: resized.into_raw(),
         width,
         height,
         label,
-    };
-    if crop == CropMode::Center {
-        item.crop_center();
     }
-    item
 }
 
 fn setting(field: &'static str, message: &str) -> DataError {

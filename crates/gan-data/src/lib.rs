@@ -53,7 +53,7 @@ pub use item::PaintingItem;
 pub use loader::{PrefetchIter, PrefetchLoader};
 pub use procedural::{PaintingStyle, ProceduralPaintings, ProceduralPaintingsConfig};
 pub use report::{LoadReport, SkipReason, SkippedFile};
-pub use resize::{CropMode, resize_and_center_crop, resize_shorter_side};
+pub use resize::{CropMode, center_crop_resize, resize_and_center_crop, resize_shorter_side};
 pub use source::{DataSource, OpenedDataset};
 pub use split::{SplitConfig, SplitPart};
 pub use store::{ImageStore, SharedFile, StoredFile};
