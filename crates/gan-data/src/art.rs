@@ -147,7 +147,7 @@ impl ArtDatasetConfig {
             });
         }
         let found = files.len() + in_skipped_folders.len();
-        let mut files: Vec<StoredFile> = files
+        let files: Vec<StoredFile> = files
             .into_iter()
             .filter(|file| match junk_reason(&file.key) {
                 Some(reason) => {
@@ -157,16 +157,6 @@ impl ArtDatasetConfig {
                 None => true,
             })
             .collect();
-        if self.deduplicate {
-            let duplicates = find_duplicates(&store, &files);
-            report
-                .skipped
-                .insert(SkipReason::Duplicate, duplicates.len());
-            if duplicates.is_empty() {
-                report.skipped.remove(&SkipReason::Duplicate);
-            }
-            files.retain(|f| !duplicates.contains(&f.key));
-        }
         let source_name = store.path().display().to_string();
         if files.is_empty() {
             return Err(DataError::Empty {
@@ -227,10 +217,23 @@ impl ArtDatasetConfig {
             }
         }
 
+        if self.deduplicate {
+            // Among the files that are data (and listed, with a CSV), keep the first of each
+            // set of byte-identical files in key order.
+            let files: Vec<StoredFile> = named.iter().map(|(f, _)| f.clone()).collect();
+            let duplicates = find_duplicates(&store, &files);
+            if !duplicates.is_empty() {
+                report
+                    .skipped
+                    .insert(SkipReason::Duplicate, duplicates.len());
+                named.retain(|(f, _)| !duplicates.contains(&f.key));
+            }
+        }
+
         // 3. Split, classes, cap.
         let before_settings = named.len();
-        named = self.apply_split(named, csv.as_ref())?;
         let all_classes: Vec<String> = sorted_unique(named.iter().filter_map(|(_, n)| n.clone()));
+        named = self.apply_split(named, csv.as_ref())?;
         if !self.classes.is_empty() {
             for wanted in &self.classes {
                 if !all_classes.contains(wanted) {
