@@ -1,5 +1,5 @@
 //! The learning curve: the two losses, and D(x) and D(G(z)), over the generator steps, drawn
-//! with plotters into a PNG. Text uses the Hack font embedded at build time (from the
+//! with plotters into a PNG. Text uses the Ubuntu Light font embedded at build time (from the
 //! `epaint_default_fonts` crate), so drawing needs no system fonts.
 
 use crate::checkpoint::write_atomic;
@@ -44,7 +44,7 @@ fn register_font() {
         let _ = plotters::style::register_font(
             FONT,
             FontStyle::Normal,
-            epaint_default_fonts::HACK_REGULAR,
+            epaint_default_fonts::UBUNTU_LIGHT,
         );
     });
 }
