@@ -2,11 +2,11 @@
 //! same checkpoint and seed always give the same images.
 
 use crate::Error;
-use crate::progress::DelayedProgress;
 use burn::prelude::*;
 use gan_core::Generator;
 use gan_core::dcgan::{DcganGenerator, DcganGeneratorConfig};
 use gan_core::mlp::{MlpGenerator, MlpGeneratorConfig};
+use gan_train::DelayedProgress;
 use gan_train::checkpoint::{self, Checkpoint};
 use gan_train::sample;
 use image::RgbImage;

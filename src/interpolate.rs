@@ -5,8 +5,8 @@
 
 use crate::Error;
 use crate::generate::{check_output_size, images_from_latent, load_generator};
-use crate::progress::DelayedProgress;
 use burn::prelude::*;
+use gan_train::DelayedProgress;
 use gan_train::gif::{GifFrame, save_gif};
 use gan_train::sample;
 use std::path::PathBuf;
@@ -138,7 +138,9 @@ pub fn run(args: &InterpolateArgs) -> Result<(PathBuf, usize), Error> {
         let back: Vec<GifFrame> = frames[1..frames.len() - 1].iter().rev().cloned().collect();
         frames.extend(back);
     }
-    save_gif(&frames, &args.out)?;
+    let encoding = DelayedProgress::new(frames.len(), "GIF frames", args.quiet);
+    save_gif(&frames, &args.out, Some(&encoding))?;
+    encoding.finish();
     Ok((args.out.clone(), frames.len()))
 }
 

@@ -15,8 +15,7 @@
 //! - [`score`]: the discriminator's verdict on images (`gan score`);
 //! - [`models`]: the trained models under a folder (`gan models`);
 //! - [`plot`]: a run's learning curve and progress GIF (`gan plot`);
-//! - [`cli`]: the `gan` program's command line;
-//! - [`progress`]: progress bars that appear only for work over a second.
+//! - [`cli`]: the `gan` program's command line.
 
 pub mod can;
 pub mod cli;
@@ -26,7 +25,6 @@ pub mod generate;
 pub mod interpolate;
 pub mod models;
 pub mod plot;
-pub mod progress;
 pub mod score;
 pub mod train_args;
 pub mod wgan;

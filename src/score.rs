@@ -5,7 +5,6 @@
 //! likely styles.
 
 use crate::Error;
-use crate::progress::DelayedProgress;
 use burn::data::dataloader::batcher::Batcher;
 use burn::prelude::*;
 use burn::tensor::activation::{sigmoid, softmax};
@@ -15,6 +14,7 @@ use gan_core::dcgan::{DcganDiscriminator, DcganDiscriminatorConfig};
 use gan_core::mlp::{MlpDiscriminator, MlpDiscriminatorConfig};
 use gan_core::wgan::{DcganCritic, DcganCriticConfig};
 use gan_data::{PaintingBatcher, PaintingItem, resize_and_center_crop};
+use gan_train::DelayedProgress;
 use gan_train::checkpoint::{self, Checkpoint};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Animated GIFs from RGB frames: the training-progress GIF and latent-space walks.
 
-use crate::TrainError;
+use crate::{DelayedProgress, TrainError};
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::{Delay, DynamicImage, Frame, RgbImage};
 use std::fs::File;
@@ -20,9 +20,14 @@ pub struct GifFrame {
     pub delay_ms: u32,
 }
 
-/// Writes `frames` as an animated GIF that loops forever, creating the file's folder. Frames
-/// whose size differs from the first frame's are an error.
-pub fn save_gif(frames: &[GifFrame], path: &Path) -> Result<(), TrainError> {
+/// Writes `frames` as an animated GIF that loops forever, creating the file's folder, and
+/// counts each encoded frame on `progress` when given. Frames whose size differs from the
+/// first frame's are an error.
+pub fn save_gif(
+    frames: &[GifFrame],
+    path: &Path,
+    progress: Option<&DelayedProgress>,
+) -> Result<(), TrainError> {
     let io_error = |err: image::ImageError| TrainError::Io {
         path: path.to_path_buf(),
         source: std::io::Error::other(err),
@@ -52,6 +57,9 @@ pub fn save_gif(frames: &[GifFrame], path: &Path) -> Result<(), TrainError> {
     encoder.set_repeat(Repeat::Infinite).map_err(io_error)?;
     encoder
         .encode_frames(frames.iter().map(|frame| {
+            if let Some(progress) = progress {
+                progress.inc(1);
+            }
             let rgba = DynamicImage::ImageRgb8(frame.image.clone()).into_rgba8();
             Frame::from_parts(
                 rgba,

@@ -24,6 +24,7 @@
 pub mod checkpoint;
 mod config;
 mod creative;
+mod delayed_progress;
 mod error;
 pub mod gif;
 mod learning_curve;
@@ -39,6 +40,7 @@ mod wasserstein;
 pub use checkpoint::ModelSpec;
 pub use config::{AdamSettings, TrainingConfig};
 pub use creative::CreativeAdversarial;
+pub use delayed_progress::DelayedProgress;
 pub use error::TrainError;
 pub use learning_curve::{LEARNING_CURVE_FILE, LearningCurveConfig};
 pub use metrics::{MetricsLog, StepMetrics};

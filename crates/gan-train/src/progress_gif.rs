@@ -1,8 +1,8 @@
 //! The training-progress GIF: the run's sample grids, all from one fixed noise batch, in step
 //! order, so the animation shows the same latent vectors becoming paintings.
 
-use crate::TrainError;
 use crate::gif::{GifFrame, save_gif};
+use crate::{DelayedProgress, TrainError};
 use burn::config::Config;
 use image::imageops::{self, FilterType};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,9 @@ pub struct ProgressGifConfig {
     /// How long the last frame (the finished model) shows, in milliseconds.
     #[config(default = 2000)]
     pub last_frame_delay_ms: u32,
+    /// No progress bar (otherwise one appears when writing takes over a second).
+    #[config(default = false)]
+    pub quiet: bool,
 }
 
 /// The sample grids `step-*.png` in `samples_dir`, in step order.
@@ -99,7 +102,9 @@ impl ProgressGifConfig {
                 },
             });
         }
-        save_gif(&frames, path)?;
+        let progress = DelayedProgress::new(frames.len(), "GIF frames", self.quiet);
+        save_gif(&frames, path, Some(&progress))?;
+        progress.finish();
         Ok(frames.len())
     }
 }

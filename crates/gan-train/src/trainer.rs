@@ -334,7 +334,8 @@ where
     }
     progress.finish();
     let progress_gif = out.join(PROGRESS_GIF_FILE);
-    let progress_gif = match ProgressGifConfig::new().assemble(&samples_dir, &progress_gif) {
+    let gif_config = ProgressGifConfig::new().with_quiet(config.quiet);
+    let progress_gif = match gif_config.assemble(&samples_dir, &progress_gif) {
         Ok(_) => Some(progress_gif),
         Err(err) => {
             eprintln!("warning: {PROGRESS_GIF_FILE} not written: {err}");

@@ -1,6 +1,6 @@
-//! A progress bar for commands that may take a while: it appears only once the work has run
-//! for a second, so quick commands print nothing extra, and never when stderr is not a
-//! terminal.
+//! A progress bar for work that may take a while (writing a GIF, generating images): it
+//! appears only once the work has run for a second, so quick work prints nothing extra, and
+//! never when stderr is not a terminal.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::Cell;
