@@ -19,6 +19,9 @@ pub const MAX_OUTPUT_SIZE: u32 = 4096;
 /// At most this many images go into `grid.png` (the first ones).
 pub const MAX_GRID_IMAGES: usize = 64;
 
+/// The most images one `generate` writes (their latent noise is drawn at once).
+pub const MAX_COUNT: usize = 100_000;
+
 /// Images generated per forward pass.
 pub const BATCH: usize = 16;
 
@@ -29,7 +32,7 @@ pub struct GenerateArgs {
     /// checkpoints/ folder, or one checkpoint folder. `gan models` lists them.
     #[arg(value_name = "MODEL")]
     pub checkpoint: PathBuf,
-    /// How many images.
+    /// How many images (at most 100000).
     #[arg(long, default_value_t = 16)]
     pub count: usize,
     /// Seed of the latent noise: the same seed gives the same images.
@@ -182,8 +185,11 @@ pub fn images_from_latent(
 
 /// Writes `args.count` images and their grid; returns the image files (grid last).
 pub fn run(args: &GenerateArgs) -> Result<Vec<PathBuf>, Error> {
-    if args.count == 0 {
-        return Err(Error::InvalidArgument("--count must be at least 1".into()));
+    if args.count == 0 || args.count > MAX_COUNT {
+        return Err(Error::InvalidArgument(format!(
+            "--count must be from 1 to {MAX_COUNT}, got {}",
+            args.count
+        )));
     }
     let size = check_output_size(args.size)?;
     let device = gan_core::device::parse_device(&args.device)?;

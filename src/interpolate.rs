@@ -11,6 +11,9 @@ use gan_train::gif::{GifFrame, save_gif};
 use gan_train::sample;
 use std::path::PathBuf;
 
+/// The most frames one walk may have.
+pub const MAX_FRAMES: usize = 10_000;
+
 /// The options of `gan interpolate`.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct InterpolateArgs {
@@ -24,7 +27,7 @@ pub struct InterpolateArgs {
     /// Seed of the last frame.
     #[arg(long, value_name = "SEED")]
     pub to: u64,
-    /// Frames of the walk, both ends included (at least 2).
+    /// Frames of the walk, both ends included (2 to 10000).
     #[arg(long, default_value_t = 24)]
     pub frames: usize,
     /// The GIF to write.
@@ -106,9 +109,9 @@ pub fn seed_latent(seed: u64, latent_dim: usize, device: &Device) -> Vec<f32> {
 /// Writes the walk from `args.from` to `args.to` as a looping GIF; returns its path and the
 /// number of frames.
 pub fn run(args: &InterpolateArgs) -> Result<(PathBuf, usize), Error> {
-    if args.frames < 2 {
+    if !(2..=MAX_FRAMES).contains(&args.frames) {
         return Err(Error::InvalidArgument(format!(
-            "--frames must be at least 2 (the two ends), got {}",
+            "--frames must be from 2 (the two ends) to {MAX_FRAMES}, got {}",
             args.frames
         )));
     }

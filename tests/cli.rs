@@ -326,7 +326,7 @@ fn interpolate_walks_from_one_seed_image_to_the_other() {
         "--frames",
         "1",
     ]);
-    assert!(err.contains("--frames must be at least 2"), "{err}");
+    assert!(err.contains("--frames must be from 2"), "{err}");
 }
 
 #[test]
@@ -467,7 +467,12 @@ fn clear_errors_for_missing_or_incompatible_checkpoints_sizes_and_devices() {
     let err = fails(&["generate", path(&run), "--size", "0"]);
     assert!(err.contains("--size must be from 1"), "{err}");
     let err = fails(&["generate", path(&run), "--count", "0"]);
-    assert!(err.contains("--count must be at least 1"), "{err}");
+    assert!(err.contains("--count must be from 1"), "{err}");
+    let err = fails(&["generate", path(&run), "--count", "100000000"]);
+    assert!(
+        err.contains("got 100000000"),
+        "a clear error, not an allocation failure: {err}"
+    );
 
     // A checkpoint from a future version, one with broken metadata, and weights that do not
     // fit the recorded model.
