@@ -7,9 +7,9 @@ use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 /// How long work runs before its bar appears.
-pub const SHOW_AFTER: Duration = Duration::from_secs(1);
+const SHOW_AFTER: Duration = Duration::from_secs(1);
 
-/// A progress bar over `len` units of work, hidden for the first [`SHOW_AFTER`].
+/// A progress bar over `len` units of work, hidden for its first second.
 #[derive(Debug)]
 pub struct DelayedProgress {
     bar: ProgressBar,
