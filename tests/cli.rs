@@ -383,6 +383,12 @@ fn score_gives_a_probability_per_image() {
 fn can_scores_name_styles_and_a_critic_gives_no_probability() {
     let dir = tempfile::tempdir().unwrap();
     let can = train(dir.path(), "can", "can", 2);
+    let curve = image::open(can.join("learning_curve.png")).unwrap();
+    assert_eq!(
+        curve.height(),
+        1080,
+        "CAN's style metrics get a third panel"
+    );
     let image = can.join("samples/step-00000002.png");
     let stdout = ok(&["score", path(&can), path(&image)]);
     let lines: Vec<&str> = stdout.lines().collect();

@@ -1,5 +1,6 @@
-//! The learning curve: the two losses, and D(x) and D(G(z)), over the generator steps, drawn
-//! with plotters into a PNG. Text uses the Ubuntu Light font embedded at build time (from the
+//! The learning curve: the two losses, D(x) and D(G(z)), and the objective's own metrics
+//! (WGAN-GP's Wasserstein estimate, CAN's style accuracy and entropy) over the generator steps,
+//! drawn with plotters into a PNG. Text uses the Ubuntu Light font embedded at build time (from the
 //! `epaint_default_fonts` crate), so drawing needs no system fonts.
 
 use crate::checkpoint::write_atomic;
@@ -16,6 +17,9 @@ use std::sync::Once;
 /// The file name of the learning curve in a run folder.
 pub const LEARNING_CURVE_FILE: &str = "learning_curve.png";
 
+/// Columns of `metrics.csv` before the objective's own.
+const STANDARD_COLUMNS: usize = 8;
+
 /// The font family name the plots use.
 const FONT: &str = "sans-serif";
 
@@ -25,14 +29,23 @@ pub struct LearningCurveConfig {
     /// Width in pixels.
     #[config(default = 960)]
     pub width: u32,
-    /// Height in pixels (two panels share it).
-    #[config(default = 720)]
-    pub height: u32,
+    /// Height of each panel in pixels: losses, discriminator outputs, and the objective's own
+    /// metrics when it has any.
+    #[config(default = 360)]
+    pub panel_height: u32,
 }
+
+/// Colours of the objective's own metrics, in order.
+const EXTRA_COLORS: [RGBColor; 4] = [
+    RGBColor(23, 190, 207),
+    RGBColor(188, 189, 34),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+];
 
 /// One line of a panel.
 struct Series {
-    name: &'static str,
+    name: String,
     color: RGBColor,
     values: Vec<(f64, f64)>,
 }
@@ -123,7 +136,7 @@ fn draw_panel<DB: DrawingBackend>(
                 color.stroke_width(2),
             ))
             .map_err(err)?
-            .label(s.name)
+            .label(s.name.clone())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(2))
             });
@@ -140,15 +153,26 @@ fn draw_panel<DB: DrawingBackend>(
 
 impl LearningCurveConfig {
     /// Draws `metrics` (one row per step, in step order): losses on top, D(x) and D(G(z))
-    /// below. With many steps, each line is a moving average over the faint raw values.
-    pub fn render(&self, metrics: &[StepMetrics]) -> Result<RgbImage, TrainError> {
+    /// below, and a third panel with the objective's own metrics ([`StepMetrics::extra`],
+    /// named by `extra_names`) when there are any. With many steps, each line is a moving
+    /// average over the faint raw values.
+    pub fn render(
+        &self,
+        metrics: &[StepMetrics],
+        extra_names: &[String],
+    ) -> Result<RgbImage, TrainError> {
         register_font();
-        let (width, height) = (self.width.max(200), self.height.max(200));
-        let column = |f: fn(&StepMetrics) -> f32| -> Vec<(f64, f64)> {
+        let panels = if extra_names.is_empty() { 2 } else { 3 };
+        let width = self.width.max(200);
+        let panel_height = self.panel_height.max(100);
+        let height = panel_height * panels;
+        let column = |f: &dyn Fn(&StepMetrics) -> Option<f32>| -> Vec<(f64, f64)> {
             metrics
                 .iter()
-                .filter(|m| f(m).is_finite())
-                .map(|m| (m.step as f64, f(m) as f64))
+                .filter_map(|m| {
+                    f(m).filter(|v| v.is_finite())
+                        .map(|v| (m.step as f64, v as f64))
+                })
                 .collect()
         };
         let first = metrics.first().map_or(0.0, |m| m.step as f64);
@@ -156,52 +180,76 @@ impl LearningCurveConfig {
         let steps = first..last.max(first + 1.0);
         let losses = [
             Series {
-                name: "loss D",
+                name: "loss D".into(),
                 color: RGBColor(214, 39, 40),
-                values: column(|m| m.discriminator_loss),
+                values: column(&|m| Some(m.discriminator_loss)),
             },
             Series {
-                name: "loss G",
+                name: "loss G".into(),
                 color: RGBColor(31, 119, 180),
-                values: column(|m| m.generator_loss),
+                values: column(&|m| Some(m.generator_loss)),
             },
         ];
         let scores = [
             Series {
-                name: "D(x)",
+                name: "D(x)".into(),
                 color: RGBColor(44, 160, 44),
-                values: column(|m| m.real_score),
+                values: column(&|m| Some(m.real_score)),
             },
             Series {
-                name: "D(G(z)) D step",
+                name: "D(G(z)) D step".into(),
                 color: RGBColor(255, 127, 14),
-                values: column(|m| m.fake_score_before),
+                values: column(&|m| Some(m.fake_score_before)),
             },
             Series {
-                name: "D(G(z)) G step",
+                name: "D(G(z)) G step".into(),
                 color: RGBColor(148, 103, 189),
-                values: column(|m| m.fake_score_after),
+                values: column(&|m| Some(m.fake_score_after)),
             },
         ];
+        let extras: Vec<Series> = extra_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Series {
+                name: name.clone(),
+                color: EXTRA_COLORS[i % EXTRA_COLORS.len()],
+                values: column(&|m| m.extra.get(i).copied()),
+            })
+            .collect();
         let mut buffer = vec![0u8; width as usize * height as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
             let failed =
                 |e: String| TrainError::Setting(format!("drawing the learning curve: {e}"));
             root.fill(&WHITE).map_err(|e| failed(e.to_string()))?;
-            let (top, bottom) = root.split_vertically(height / 2);
-            draw_panel(&top, "losses", steps.clone(), &losses, false).map_err(failed)?;
-            draw_panel(&bottom, "discriminator outputs", steps, &scores, true).map_err(failed)?;
+            let areas = root.split_evenly((panels as usize, 1));
+            draw_panel(&areas[0], "losses", steps.clone(), &losses, false).map_err(failed)?;
+            draw_panel(
+                &areas[1],
+                "discriminator outputs",
+                steps.clone(),
+                &scores,
+                true,
+            )
+            .map_err(failed)?;
+            if let Some(area) = areas.get(2) {
+                draw_panel(area, "objective metrics", steps, &extras, false).map_err(failed)?;
+            }
             root.present().map_err(|e| failed(e.to_string()))?;
         }
         RgbImage::from_raw(width, height, buffer)
             .ok_or_else(|| TrainError::Setting("learning curve buffer has the wrong size".into()))
     }
 
-    /// Draws `metrics` into the PNG at `path`, replacing it atomically (a viewer never sees
-    /// half a file).
-    pub fn save(&self, metrics: &[StepMetrics], path: &Path) -> Result<(), TrainError> {
-        let image = self.render(metrics)?;
+    /// Draws `metrics` (see [`render`](Self::render)) into the PNG at `path`, replacing it
+    /// atomically (a viewer never sees half a file).
+    pub fn save(
+        &self,
+        metrics: &[StepMetrics],
+        extra_names: &[String],
+        path: &Path,
+    ) -> Result<(), TrainError> {
+        let image = self.render(metrics, extra_names)?;
         let mut png = Vec::new();
         image
             .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
@@ -212,11 +260,22 @@ impl LearningCurveConfig {
         write_atomic(path, &png)
     }
 
-    /// Redraws `run_dir/learning_curve.png` from `run_dir/metrics.csv`; returns its path.
+    /// Redraws `run_dir/learning_curve.png` from `run_dir/metrics.csv` (the objective's own
+    /// metrics named by its header); returns its path.
     pub fn refresh(&self, run_dir: &Path) -> Result<PathBuf, TrainError> {
-        let metrics = MetricsLog::read(&run_dir.join("metrics.csv"))?;
+        let csv = run_dir.join("metrics.csv");
+        let metrics = MetricsLog::read(&csv)?;
+        let text = std::fs::read_to_string(&csv).map_err(TrainError::io(&csv))?;
+        let extra_names: Vec<String> = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split(',')
+            .skip(STANDARD_COLUMNS)
+            .map(String::from)
+            .collect();
         let path = run_dir.join(LEARNING_CURVE_FILE);
-        self.save(&metrics, &path)?;
+        self.save(&metrics, &extra_names, &path)?;
         Ok(path)
     }
 }
@@ -238,7 +297,7 @@ mod tests {
                     fake_score_before: 0.5 - 0.4 * t,
                     fake_score_after: 0.45 - 0.4 * t,
                     images_per_second: 10.0,
-                    extra: vec![],
+                    extra: vec![3.0 * t, 1.0 - t],
                 }
             })
             .collect()
@@ -251,7 +310,9 @@ mod tests {
 
     #[test]
     fn draws_every_line_and_text() {
-        let image = LearningCurveConfig::new().render(&metrics(500)).unwrap();
+        let image = LearningCurveConfig::new()
+            .render(&metrics(500), &[])
+            .unwrap();
         assert_eq!(image.dimensions(), (960, 720));
         for color in [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14]] {
             assert!(count(&image, color) > 100, "line {color:?} is drawn");
@@ -266,8 +327,30 @@ mod tests {
 
     #[test]
     fn one_step_and_no_steps_still_draw() {
-        let config = LearningCurveConfig::new().with_width(300).with_height(240);
-        assert_eq!(config.render(&metrics(1)).unwrap().dimensions(), (300, 240));
-        assert_eq!(config.render(&[]).unwrap().dimensions(), (300, 240));
+        let config = LearningCurveConfig::new()
+            .with_width(300)
+            .with_panel_height(120);
+        assert_eq!(
+            config.render(&metrics(1), &[]).unwrap().dimensions(),
+            (300, 240)
+        );
+        assert_eq!(config.render(&[], &[]).unwrap().dimensions(), (300, 240));
+    }
+
+    #[test]
+    fn the_objective_metrics_get_a_third_panel() {
+        let names = ["wasserstein".to_string(), "grad_norm".to_string()];
+        let image = LearningCurveConfig::new()
+            .render(&metrics(50), &names)
+            .unwrap();
+        assert_eq!(image.dimensions(), (960, 1080));
+        let (first, second) = (EXTRA_COLORS[0].rgb(), EXTRA_COLORS[1].rgb());
+        for color in [[first.0, first.1, first.2], [second.0, second.1, second.2]] {
+            let below: usize = image
+                .enumerate_pixels()
+                .filter(|(_, y, p)| *y >= 720 && p.0 == color)
+                .count();
+            assert!(below > 100, "{color:?} is drawn in the third panel");
+        }
     }
 }
