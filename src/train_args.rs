@@ -362,13 +362,7 @@ pub fn run_folder_of(resume: &std::path::Path) -> PathBuf {
 
 /// Prints a finished run's summary, or the error and exits with status 1.
 pub fn finish(result: Result<TrainingSummary, Error>) {
-    match result {
-        Ok(summary) => print_summary(&summary),
-        Err(err) => {
-            eprintln!("error: {err}");
-            std::process::exit(1);
-        }
-    }
+    crate::cli::exit_on_error(result.map(|summary| print_summary(&summary)));
 }
 
 /// Prints where a finished run left its files.
@@ -390,5 +384,9 @@ pub fn print_summary(summary: &TrainingSummary) {
     }
     println!("sample grids: {}", summary.samples_dir.display());
     println!("metrics:      {}", summary.metrics_csv.display());
+    println!("curve:        {}", summary.learning_curve.display());
+    if let Some(gif) = &summary.progress_gif {
+        println!("progress GIF: {}", gif.display());
+    }
     println!("checkpoint:   {}", summary.checkpoint.display());
 }

@@ -35,8 +35,10 @@ fn generate_args(checkpoint: &Path, out: &Path, seed: u64) -> GenerateArgs {
         checkpoint: checkpoint.to_path_buf(),
         count: 5,
         seed,
+        size: None,
         out: out.to_path_buf(),
         device: "cpu".into(),
+        quiet: true,
     }
 }
 

@@ -5,8 +5,8 @@ use crate::progress::Progress;
 use crate::random::{LATENT_STREAM, StepRandom};
 use crate::sample::{latent_noise, save_grid};
 use crate::{
-    DiscriminatorStep, GeneratorStep, MetricsLog, Objective, StepMetrics, TrainError,
-    TrainingConfig,
+    DiscriminatorStep, GeneratorStep, LEARNING_CURVE_FILE, LearningCurveConfig, MetricsLog,
+    Objective, PROGRESS_GIF_FILE, ProgressGifConfig, StepMetrics, TrainError, TrainingConfig,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -48,6 +48,10 @@ pub struct TrainingSummary {
     pub samples_dir: PathBuf,
     /// The metrics CSV.
     pub metrics_csv: PathBuf,
+    /// The learning curve PNG (losses, D(x), D(G(z))), redrawn with every sample grid.
+    pub learning_curve: PathBuf,
+    /// The GIF of the sample grids over the run, when it could be written.
+    pub progress_gif: Option<PathBuf>,
     /// Names of the objective's own metrics ([`StepMetrics::extra`]).
     pub extra_names: Vec<&'static str>,
 }
@@ -69,8 +73,10 @@ pub fn fixed_noise_seed(seed: u64) -> u64 {
 /// - With `options.resume`, weights, optimizer states, step, epoch and position in the epoch
 ///   come from that checkpoint, and the run continues exactly where it stopped.
 /// - Every `sample_every` steps a grid from one fixed noise batch is written to
-///   `samples/step-NNNNNNNN.png`; every step appends a row to `metrics.csv`; every
-///   `checkpoint_every` steps (and at the end) a checkpoint is written.
+///   `samples/step-NNNNNNNN.png` and `learning_curve.png` is redrawn; every step appends a
+///   row to `metrics.csv`; every `checkpoint_every` steps (and at the end) a checkpoint is
+///   written. At the end the grids become `progress.gif`. A picture that cannot be drawn is a
+///   warning, not a failed run.
 /// - A NaN or infinite loss stops the run with [`TrainError::NonFinite`]; the last good
 ///   checkpoint stays in place.
 #[allow(clippy::too_many_arguments)]
@@ -297,6 +303,9 @@ where
             if step % config.sample_every == 0 || finished {
                 let path = save_samples(&generator, step)?;
                 progress.println(format!("step {step}: samples {}", path.display()));
+                if let Err(err) = LearningCurveConfig::new().refresh(out) {
+                    progress.println(format!("warning: learning curve not drawn: {err}"));
+                }
             }
             if step % config.checkpoint_every == 0 || finished {
                 let (next_epoch, next_batch) = if batch_in_epoch >= batches_per_epoch {
@@ -324,6 +333,15 @@ where
         batch_in_epoch = 0;
     }
     progress.finish();
+    let progress_gif = out.join(PROGRESS_GIF_FILE);
+    let gif_config = ProgressGifConfig::new().with_quiet(config.quiet);
+    let progress_gif = match gif_config.assemble(&samples_dir, &progress_gif) {
+        Ok(_) => Some(progress_gif),
+        Err(err) => {
+            eprintln!("warning: {PROGRESS_GIF_FILE} not written: {err}");
+            None
+        }
+    };
 
     let checkpoint = match last_checkpoint {
         Some(dir) => dir,
@@ -346,6 +364,8 @@ where
             checkpoint,
             samples_dir,
             metrics_csv,
+            learning_curve: out.join(LEARNING_CURVE_FILE),
+            progress_gif,
             extra_names,
         },
     ))
