@@ -50,7 +50,7 @@ pub struct Cli {
 pub enum Command {
     /// Train a model: `gan train dcgan|wgan-gp|can [OPTIONS]`.
     #[command(subcommand)]
-    Train(TrainCommand),
+    Train(Box<TrainCommand>),
     /// List trained models with architecture, size, steps, date, FID and data set.
     Models(ModelsArgs),
     /// Write N images from a model: the same --seed gives the same images.
@@ -85,7 +85,7 @@ Writes to runs/can<SIZE> unless --out is given."
 pub fn run(cli: &Cli) -> Result<(), Error> {
     match &cli.command {
         Command::Train(model) => {
-            let summary = match model {
+            let summary = match model.as_ref() {
                 TrainCommand::Dcgan(args) => crate::dcgan::run_args(args)?,
                 TrainCommand::WganGp(args) => crate::wgan::run(args)?,
                 TrainCommand::Can(args) => crate::can::run(args)?,
@@ -161,7 +161,10 @@ mod tests {
     fn train_takes_the_model_and_its_size() {
         let cli = Cli::try_parse_from(["gan", "train", "wgan-gp", "--size", "128", "--steps", "3"])
             .unwrap();
-        let Command::Train(TrainCommand::WganGp(args)) = &cli.command else {
+        let Command::Train(model) = &cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        let TrainCommand::WganGp(args) = model.as_ref() else {
             panic!("parsed as {cli:?}");
         };
         assert_eq!((args.size, args.train.steps), (128, Some(3)));

@@ -605,10 +605,10 @@ fn find_duplicates(store: &ImageStore, files: &[StoredFile]) -> HashSet<String> 
     sorted.sort_by(|a, b| a.0.key.cmp(&b.0.key));
     for (file, digest) in sorted {
         if let Some(digest) = digest {
-            if first_of.contains_key(&digest) {
-                duplicates.insert(file.key.clone());
+            if let std::collections::btree_map::Entry::Vacant(slot) = first_of.entry(digest) {
+                slot.insert(&file.key);
             } else {
-                first_of.insert(digest, &file.key);
+                duplicates.insert(file.key.clone());
             }
         }
     }

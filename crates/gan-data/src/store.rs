@@ -106,11 +106,7 @@ impl ImageStore {
                     }
                     let Ok(name) = entry.name() else { continue };
                     let key = name.replace('\\', "/").trim_start_matches('/').to_string();
-                    let in_skipped_folder = key
-                        .split('/')
-                        .rev()
-                        .skip(1)
-                        .any(|folder| skip_folder(folder));
+                    let in_skipped_folder = key.split('/').rev().skip(1).any(&skip_folder);
                     if in_skipped_folder {
                         skipped.push(key);
                         continue;
