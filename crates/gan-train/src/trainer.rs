@@ -103,8 +103,8 @@ where
 
     let train_device = device.clone().autodiff();
     let plain_device = device.clone().without_autodiff();
-    let mut generator = generator.to_device(&train_device).train();
-    let mut discriminator = discriminator.to_device(&train_device).train();
+    let mut generator = generator.fork(&train_device).train();
+    let mut discriminator = discriminator.fork(&train_device).train();
     let mut optimizer_g = config.generator_optimizer.init();
     let mut optimizer_d = config.discriminator_optimizer.init();
 
