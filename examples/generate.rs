@@ -2,7 +2,7 @@
 //! for the same `--seed`. Run with `--help` for the options.
 //!
 //! ```sh
-//! cargo run --release --example generate -- --checkpoint runs/dcgan64 --count 16 --seed 7
+//! cargo run --release --example generate -- runs/dcgan64 --count 16 --seed 7
 //! ```
 
 fn main() {

@@ -1,4 +1,4 @@
-//! CAN training from command-line arguments: what `examples/can64.rs` runs.
+//! CAN training from command-line arguments: what `gan train can` and `examples/can64.rs` run.
 
 use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, train_prepared};

@@ -1,10 +1,21 @@
-//! DCGAN training from command-line arguments: what `examples/dcgan64.rs` and
-//! `examples/dcgan128.rs` run.
+//! DCGAN training from command-line arguments: what `gan train dcgan`, `examples/dcgan64.rs`
+//! and `examples/dcgan128.rs` run.
 
 use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, train_prepared};
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan_train::{AdamSettings, NonSaturating, TrainingSummary};
+
+/// The options of a DCGAN training run (`gan train dcgan`).
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct DcganArgs {
+    /// The shared training options.
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Image size: a power of two from 32 to 256.
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
+}
 
 /// Trains a DCGAN at `image_size` x `image_size` as `args` say, and returns where it left its
 /// samples and checkpoint.
@@ -41,4 +52,9 @@ struct Cli {
 pub fn cli_main(image_size: usize) {
     let cli = <Cli as clap::Parser>::parse();
     finish(run(&cli.train, image_size));
+}
+
+/// Trains a DCGAN as `args` say (its size included).
+pub fn run_args(args: &DcganArgs) -> Result<TrainingSummary, Error> {
+    run(&args.train, args.size)
 }

@@ -1,5 +1,6 @@
 //! The error of the programs built on this crate.
 
+use std::path::PathBuf;
 use thiserror::Error;
 
 /// Why a command failed. Its message is meant for the person at the terminal.
@@ -17,7 +18,21 @@ pub enum Error {
     /// Training, checkpoint or sampling failed.
     #[error(transparent)]
     Train(#[from] gan_train::TrainError),
+    /// A command-line value that cannot be used.
+    #[error("{0}")]
+    Usage(String),
     /// A checkpoint this program cannot use.
     #[error("{0}")]
     Unsupported(String),
+    /// A command-line value outside what the command accepts.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// An image that cannot be opened or decoded.
+    #[error("cannot read image {path}: {message}")]
+    Image {
+        /// The image file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }

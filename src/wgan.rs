@@ -1,4 +1,5 @@
-//! WGAN-GP training from command-line arguments: what `examples/wgan_gp64.rs` runs.
+//! WGAN-GP training from command-line arguments: what `gan train wgan-gp` and
+//! `examples/wgan_gp64.rs` run.
 
 use crate::Error;
 use crate::train_args::{TrainArgs, finish, prepare, train_prepared};

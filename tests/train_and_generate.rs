@@ -9,6 +9,7 @@ use std::path::Path;
 fn train_args(out: &Path) -> TrainArgs {
     TrainArgs {
         data: None,
+        data_options: Default::default(),
         device: "cpu".into(),
         steps: Some(2),
         epochs: None,
@@ -34,8 +35,10 @@ fn generate_args(checkpoint: &Path, out: &Path, seed: u64) -> GenerateArgs {
         checkpoint: checkpoint.to_path_buf(),
         count: 5,
         seed,
+        size: None,
         out: out.to_path_buf(),
         device: "cpu".into(),
+        quiet: true,
     }
 }
 

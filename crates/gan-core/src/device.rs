@@ -28,17 +28,66 @@ pub fn parse_device(name: &str) -> Result<Device, DeviceError> {
         "cpu" => cpu_device().ok_or_else(|| not_compiled("flex")),
         "flex" => flex_device().ok_or_else(|| not_compiled("flex")),
         "ndarray" => ndarray_device().ok_or_else(|| not_compiled("ndarray")),
-        "wgpu" => wgpu_device().ok_or_else(|| not_compiled("wgpu")),
-        "cuda" => cuda_device(0).ok_or_else(|| not_compiled("cuda")),
+        "wgpu" => probe(
+            name,
+            wgpu_device().ok_or_else(|| not_compiled("wgpu"))?,
+            WGPU_HINT,
+        ),
+        "cuda" => probe(
+            name,
+            cuda_device(0).ok_or_else(|| not_compiled("cuda"))?,
+            CUDA_HINT,
+        ),
         other => match other.strip_prefix("cuda:") {
             Some(index) => {
                 let index: usize = index
                     .parse()
                     .map_err(|_| DeviceError::Unknown(name.to_string()))?;
-                cuda_device(index).ok_or_else(|| not_compiled("cuda"))
+                probe(
+                    name,
+                    cuda_device(index).ok_or_else(|| not_compiled("cuda"))?,
+                    CUDA_HINT,
+                )
             }
             None => Err(DeviceError::Unknown(name.to_string())),
         },
+    }
+}
+
+const WGPU_HINT: &str = "WGPU found no usable adapter; install a Vulkan driver (without a GPU, \
+     Mesa's software driver lavapipe: Debian/Ubuntu packages mesa-vulkan-drivers and libvulkan1)";
+const CUDA_HINT: &str = "CUDA needs the NVIDIA driver (libcuda.so.1) and a GPU with that index";
+
+/// Runs a two-element sum on `device`, so that a backend that cannot start (no adapter, no
+/// driver) is an error here, with `hint`, rather than a panic deep inside Burn later. Burn
+/// reports those failures by panicking, so the probe catches the panic (and keeps the default
+/// panic message off the terminal while it runs).
+fn probe(name: &str, device: Device, hint: &str) -> Result<Device, DeviceError> {
+    static PROBING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = PROBING.lock().unwrap_or_else(|p| p.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        burn::tensor::Tensor::<1>::from_floats([1.0, 2.0], &device)
+            .sum()
+            .into_scalar::<f32>()
+    }));
+    std::panic::set_hook(previous);
+    let unavailable = |what: String| DeviceError::Unavailable {
+        device: name.to_string(),
+        reason: format!("{what}. {hint}"),
+    };
+    match outcome {
+        Ok(3.0) => Ok(device),
+        Ok(sum) => Err(unavailable(format!("a test sum of 1 + 2 gave {sum}"))),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the backend failed to start".into());
+            Err(unavailable(message.trim().to_string()))
+        }
     }
 }
 

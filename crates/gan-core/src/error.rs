@@ -57,6 +57,15 @@ pub enum DeviceError {
         "unknown device `{0}`: expected one of cpu, flex, ndarray, wgpu, cuda, cuda:N (N = GPU index)"
     )]
     Unknown(String),
+    /// The backend is compiled in, but the machine cannot run it (no Vulkan adapter, no CUDA
+    /// driver or GPU).
+    #[error("device `{device}` cannot be used: {reason}")]
+    Unavailable {
+        /// The device string the user gave.
+        device: String,
+        /// What failed, and what to install.
+        reason: String,
+    },
 }
 
 pub(crate) fn check_nonzero(field: &'static str, value: usize) -> Result<(), ConfigError> {

@@ -28,10 +28,23 @@ impl PaintingBatcher {
 impl Batcher<PaintingItem, PaintingBatch> for PaintingBatcher {
     fn batch(&self, items: Vec<PaintingItem>, device: &Device) -> PaintingBatch {
         let batch = items.len();
-        let size = items.first().map_or(0, |item| item.size);
+        // A strip left by random cropping outside an epoch view becomes its centre square.
+        let items: Vec<PaintingItem> = items
+            .into_iter()
+            .map(|mut item| {
+                item.crop_center();
+                item
+            })
+            .collect();
+        let size = items.first().map_or(0, |item| item.size());
         let plane = size * size;
         let mut values = vec![0.0f32; batch * 3 * plane];
         for (b, item) in items.iter().enumerate() {
+            assert_eq!(
+                item.size(),
+                size,
+                "PaintingBatcher: every image of a batch must have the same size"
+            );
             let out = &mut values[b * 3 * plane..(b + 1) * 3 * plane];
             for (p, rgb) in item.pixels.chunks_exact(3).enumerate() {
                 for c in 0..3 {

@@ -11,11 +11,13 @@ pub struct EpochView {
     inner: Arc<dyn Dataset<PaintingItem>>,
     order: Vec<usize>,
     flip_seed: Option<u64>,
+    crop_seed: u64,
 }
 
 impl EpochView {
     /// The view of epoch `epoch`: items in a permutation drawn from `(seed, epoch)`, each
-    /// mirrored left-right with probability 1/2 when `random_flip` is set.
+    /// mirrored left-right with probability 1/2 when `random_flip` is set. Non-square items
+    /// (from [`CropMode::Random`](crate::CropMode)) are cut to a square at a random position.
     pub fn new(
         inner: Arc<dyn Dataset<PaintingItem>>,
         seed: u64,
@@ -24,10 +26,12 @@ impl EpochView {
     ) -> Self {
         let order = permutation(inner.len(), derive_seed(&[seed, epoch, 0x5348_5546]));
         let flip_seed = random_flip.then(|| derive_seed(&[seed, epoch, 0x464C_4950]));
+        let crop_seed = derive_seed(&[seed, epoch, 0x4352_4F50]);
         Self {
             inner,
             order,
             flip_seed,
+            crop_seed,
         }
     }
 
@@ -40,6 +44,13 @@ impl EpochView {
 impl Dataset<PaintingItem> for EpochView {
     fn get(&self, position: usize) -> Result<PaintingItem, DatasetError> {
         let mut item = self.inner.get(self.order[position])?;
+        if item.width != item.height {
+            // A strip from a random-crop data set: cut a square at a position drawn from
+            // (seed, epoch, position), or the centre without a seed.
+            let slack = item.width.max(item.height) - item.size();
+            let offset = derive_seed(&[self.crop_seed, position as u64]) as usize % (slack + 1);
+            item.crop_square(offset);
+        }
         if let Some(seed) = self.flip_seed
             && derive_seed(&[seed, position as u64]) & 1 == 1
         {

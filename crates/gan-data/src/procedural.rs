@@ -115,7 +115,8 @@ impl ProceduralPaintings {
         }
         PaintingItem {
             pixels: canvas.into_rgb8(),
-            size: self.image_size,
+            width: self.image_size,
+            height: self.image_size,
             label: Some(index % PaintingStyle::ALL.len()),
         }
     }

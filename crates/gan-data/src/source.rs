@@ -1,20 +1,22 @@
 //! Where a training run's images come from, as one value a command line can name.
 
+use crate::art::ArtDatasetConfig;
 use crate::error::DataError;
-use crate::folder::ImageFolderDataset;
 use crate::item::PaintingItem;
 use crate::procedural::ProceduralPaintingsConfig;
+use crate::report::LoadReport;
 use burn::data::dataset::Dataset;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A data set source: the embedded procedural paintings, or a folder of images.
-#[derive(Debug, Clone, PartialEq)]
+/// A data set source: the embedded procedural paintings, or real images from a folder or a
+/// `.zip` archive (with optional CSV labels).
+#[derive(Debug, Clone)]
 pub enum DataSource {
     /// The embedded procedural painting set (no download).
     Embedded(ProceduralPaintingsConfig),
-    /// A folder of images, labelled by their first sub-folder.
-    Folder(PathBuf),
+    /// Images from a folder or archive; the configured image size is replaced by the one given
+    /// to [`open`](DataSource::open).
+    Files(ArtDatasetConfig),
 }
 
 /// An opened data set with its class names and a one-line description.
@@ -25,14 +27,18 @@ pub struct OpenedDataset {
     pub class_names: Vec<String>,
     /// A short description for logs and checkpoint metadata.
     pub description: String,
+    /// What loading found (files skipped and why, images per class); `None` for the
+    /// embedded set.
+    pub report: Option<LoadReport>,
 }
 
 impl DataSource {
-    /// `None` or `"embedded"` is the embedded set; anything else is a folder path.
+    /// `None` or `"embedded"` is the embedded set; anything else is a folder or `.zip` path,
+    /// labelled by its first folder level.
     pub fn from_arg(arg: Option<&str>) -> Self {
         match arg {
             None | Some("embedded") => Self::Embedded(ProceduralPaintingsConfig::new()),
-            Some(path) => Self::Folder(PathBuf::from(path)),
+            Some(path) => Self::Files(ArtDatasetConfig::new(path.into())),
         }
     }
 
@@ -48,18 +54,31 @@ impl DataSource {
                         config.len, config.seed
                     ),
                     dataset: Arc::new(paintings),
+                    report: None,
                 })
             }
-            Self::Folder(path) => {
-                let folder = ImageFolderDataset::new(path, image_size)?;
+            Self::Files(config) => {
+                let data = config.clone().with_image_size(image_size).init()?;
+                let report = data.report();
+                let kind = if data.config().source.is_dir() {
+                    "image folder"
+                } else {
+                    "image archive"
+                };
+                let mut description = format!(
+                    "{kind} {} ({} images",
+                    config.source.display(),
+                    report.loaded
+                );
+                if let (Some(csv), Some(column)) = (&config.csv, &config.label_column) {
+                    description += &format!(", labels: {} column {column}", csv.display());
+                }
+                description += ")";
                 Ok(OpenedDataset {
-                    class_names: folder.class_names().to_vec(),
-                    description: format!(
-                        "image folder {} ({} images)",
-                        path.display(),
-                        folder.files().len()
-                    ),
-                    dataset: Arc::new(folder),
+                    class_names: data.class_names().to_vec(),
+                    description,
+                    dataset: Arc::new(data),
+                    report: Some(report),
                 })
             }
         }

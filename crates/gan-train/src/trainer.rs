@@ -5,16 +5,16 @@ use crate::progress::Progress;
 use crate::random::{LATENT_STREAM, StepRandom};
 use crate::sample::{latent_noise, save_grid};
 use crate::{
-    DiscriminatorStep, GeneratorStep, MetricsLog, Objective, StepMetrics, TrainError,
-    TrainingConfig,
+    DiscriminatorStep, GeneratorStep, LEARNING_CURVE_FILE, LearningCurveConfig, MetricsLog,
+    Objective, PROGRESS_GIF_FILE, ProgressGifConfig, StepMetrics, TrainError, TrainingConfig,
 };
-use burn::data::dataloader::DataLoaderBuilder;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use gan_core::Generator;
 use gan_data::random::derive_seed;
-use gan_data::{EpochView, OpenedDataset, PaintingBatch, PaintingBatcher};
+use gan_data::{EpochView, OpenedDataset, PaintingBatch, PrefetchLoader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Where a run writes, and where it resumes from.
@@ -48,6 +48,10 @@ pub struct TrainingSummary {
     pub samples_dir: PathBuf,
     /// The metrics CSV.
     pub metrics_csv: PathBuf,
+    /// The learning curve PNG (losses, D(x), D(G(z))), redrawn with every sample grid.
+    pub learning_curve: PathBuf,
+    /// The GIF of the sample grids over the run, when it could be written.
+    pub progress_gif: Option<PathBuf>,
     /// Names of the objective's own metrics ([`StepMetrics::extra`]).
     pub extra_names: Vec<&'static str>,
 }
@@ -69,8 +73,10 @@ pub fn fixed_noise_seed(seed: u64) -> u64 {
 /// - With `options.resume`, weights, optimizer states, step, epoch and position in the epoch
 ///   come from that checkpoint, and the run continues exactly where it stopped.
 /// - Every `sample_every` steps a grid from one fixed noise batch is written to
-///   `samples/step-NNNNNNNN.png`; every step appends a row to `metrics.csv`; every
-///   `checkpoint_every` steps (and at the end) a checkpoint is written.
+///   `samples/step-NNNNNNNN.png` and `learning_curve.png` is redrawn; every step appends a
+///   row to `metrics.csv`; every `checkpoint_every` steps (and at the end) a checkpoint is
+///   written. At the end the grids become `progress.gif`. A picture that cannot be drawn is a
+///   warning, not a failed run.
 /// - A NaN or infinite loss stops the run with [`TrainError::NonFinite`]; the last good
 ///   checkpoint stays in place.
 #[allow(clippy::too_many_arguments)]
@@ -97,8 +103,8 @@ where
 
     let train_device = device.clone().autodiff();
     let plain_device = device.clone().without_autodiff();
-    let mut generator = generator.to_device(&train_device).train();
-    let mut discriminator = discriminator.to_device(&train_device).train();
+    let mut generator = generator.fork(&train_device).train();
+    let mut discriminator = discriminator.fork(&train_device).train();
     let mut optimizer_g = config.generator_optimizer.init();
     let mut optimizer_d = config.discriminator_optimizer.init();
 
@@ -197,6 +203,7 @@ where
         Ok(path)
     };
 
+    let loader = PrefetchLoader::new(batch_size, config.loader_workers, config.prefetch_batches);
     let mut critic_done = 0;
     let mut step_started = Instant::now();
     'epochs: while step < total_steps {
@@ -206,13 +213,12 @@ where
             epoch as u64,
             config.random_flip,
         );
-        let loader = DataLoaderBuilder::new(PaintingBatcher::new())
-            .batch_size(batch_size)
-            .num_workers(config.loader_workers)
-            .set_device(train_device.clone())
-            .build(view)
-            .slice(batch_in_epoch * batch_size, batches_per_epoch * batch_size);
-        for batch in loader.iter() {
+        let batches = loader.iter(
+            Arc::new(view),
+            batch_in_epoch..batches_per_epoch,
+            &train_device,
+        );
+        for batch in batches {
             let batch = batch.map_err(|e| TrainError::Loading(e.to_string()))?;
             if objective.requires_labels() && batch.labels.is_none() {
                 return Err(TrainError::Setting(format!(
@@ -297,6 +303,9 @@ where
             if step % config.sample_every == 0 || finished {
                 let path = save_samples(&generator, step)?;
                 progress.println(format!("step {step}: samples {}", path.display()));
+                if let Err(err) = LearningCurveConfig::new().refresh(out) {
+                    progress.println(format!("warning: learning curve not drawn: {err}"));
+                }
             }
             if step % config.checkpoint_every == 0 || finished {
                 let (next_epoch, next_batch) = if batch_in_epoch >= batches_per_epoch {
@@ -324,6 +333,15 @@ where
         batch_in_epoch = 0;
     }
     progress.finish();
+    let progress_gif = out.join(PROGRESS_GIF_FILE);
+    let gif_config = ProgressGifConfig::new().with_quiet(config.quiet);
+    let progress_gif = match gif_config.assemble(&samples_dir, &progress_gif) {
+        Ok(_) => Some(progress_gif),
+        Err(err) => {
+            eprintln!("warning: {PROGRESS_GIF_FILE} not written: {err}");
+            None
+        }
+    };
 
     let checkpoint = match last_checkpoint {
         Some(dir) => dir,
@@ -346,6 +364,8 @@ where
             checkpoint,
             samples_dir,
             metrics_csv,
+            learning_curve: out.join(LEARNING_CURVE_FILE),
+            progress_gif,
             extra_names,
         },
     ))

@@ -112,7 +112,9 @@ fn can_needs_style_labels() {
         let img = image::RgbImage::from_pixel(8, 8, image::Rgb([i * 10, 0, 0]));
         img.save(images.join(format!("{i}.png"))).unwrap();
     }
-    let data = DataSource::Folder(images).open(SIZE).unwrap();
+    let data = DataSource::Files(gan_data::ArtDatasetConfig::new(images))
+        .open(SIZE)
+        .unwrap();
     let err = run(&dir.path().join("out"), &data, 2).unwrap_err();
     assert!(err.to_string().contains("at least two styles"), "{err}");
 }

@@ -59,11 +59,12 @@ impl TorchArchive {
             .map_err(|e| weights_error(format!("not a PyTorch zip archive ({e})")))?;
         let pickle_name = zip
             .file_names()
+            .filter_map(Result::ok)
+            .map(|name| name.into_owned())
             .filter(|name| {
-                name.ends_with("/data.pkl") && name.matches('/').count() == 1 || *name == "data.pkl"
+                name.ends_with("/data.pkl") && name.matches('/').count() == 1 || name == "data.pkl"
             })
-            .min_by_key(|name| name.len())
-            .map(str::to_string)
+            .min_by_key(String::len)
             .ok_or_else(|| weights_error("the archive holds no data.pkl".into()))?;
         let prefix = pickle_name.trim_end_matches("data.pkl").to_string();
         let pickle = read_entry(&mut zip, &pickle_name, path)?;

@@ -1,0 +1,356 @@
+//! The learning curve: the two losses, D(x) and D(G(z)), and the objective's own metrics
+//! (WGAN-GP's Wasserstein estimate, CAN's style accuracy and entropy) over the generator steps,
+//! drawn with plotters into a PNG. Text uses the Ubuntu Light font embedded at build time (from the
+//! `epaint_default_fonts` crate), so drawing needs no system fonts.
+
+use crate::checkpoint::write_atomic;
+use crate::{MetricsLog, StepMetrics, TrainError};
+use burn::config::Config;
+use image::{ImageFormat, RgbImage};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::io::Cursor;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+/// The file name of the learning curve in a run folder.
+pub const LEARNING_CURVE_FILE: &str = "learning_curve.png";
+
+/// Columns of `metrics.csv` before the objective's own.
+const STANDARD_COLUMNS: usize = 8;
+
+/// The font family name the plots use.
+const FONT: &str = "sans-serif";
+
+/// The picture's size.
+#[derive(Config, Debug, PartialEq)]
+pub struct LearningCurveConfig {
+    /// Width in pixels.
+    #[config(default = 960)]
+    pub width: u32,
+    /// Height of each panel in pixels: losses, discriminator outputs, and the objective's own
+    /// metrics when it has any.
+    #[config(default = 360)]
+    pub panel_height: u32,
+}
+
+/// Colours of the objective's own metrics, in order.
+const EXTRA_COLORS: [RGBColor; 4] = [
+    RGBColor(23, 190, 207),
+    RGBColor(188, 189, 34),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+];
+
+/// One line of a panel.
+struct Series {
+    name: String,
+    color: RGBColor,
+    values: Vec<(f64, f64)>,
+}
+
+fn register_font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // The embedded font is valid; should it ever not be, drawing text reports the error.
+        let _ = plotters::style::register_font(
+            FONT,
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+}
+
+/// Exponential moving average with a span of about `span` points.
+fn smooth(values: &[(f64, f64)], span: usize) -> Vec<(f64, f64)> {
+    let alpha = 2.0 / (span as f64 + 1.0);
+    let mut average = None;
+    values
+        .iter()
+        .map(|&(x, y)| {
+            let next = average.map_or(y, |a: f64| a + alpha * (y - a));
+            average = Some(next);
+            (x, next)
+        })
+        .collect()
+}
+
+/// A range holding `values`, widened when they are all equal. `unit` is used when every
+/// value lies in [0, 1] (probabilities).
+fn value_range(series: &[Series], unit: bool) -> Range<f64> {
+    let ys = series.iter().flat_map(|s| s.values.iter().map(|v| v.1));
+    let (lo, hi) = ys
+        .filter(|y| y.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+    if !lo.is_finite() {
+        return 0.0..1.0;
+    }
+    if unit && lo >= 0.0 && hi <= 1.0 {
+        return 0.0..1.0;
+    }
+    let pad = ((hi - lo) * 0.05).max(0.05);
+    (lo - pad)..(hi + pad)
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    steps: Range<f64>,
+    series: &[Series],
+    unit: bool,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let values = value_range(series, unit);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(56)
+        .build_cartesian_2d(steps, values)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.2}"))
+        .label_style((FONT, 13))
+        .light_line_style(RGBColor(236, 236, 236))
+        .draw()
+        .map_err(err)?;
+    let points = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    let span = (points / 40).max(1);
+    for s in series {
+        let color = s.color;
+        if span > 1 {
+            // The raw values faintly, their moving average on top.
+            chart
+                .draw_series(LineSeries::new(s.values.clone(), color.mix(0.25)))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                smooth(&s.values, span),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(s.name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(err)
+}
+
+impl LearningCurveConfig {
+    /// Draws `metrics` (one row per step, in step order): losses on top, D(x) and D(G(z))
+    /// below, and a third panel with the objective's own metrics ([`StepMetrics::extra`],
+    /// named by `extra_names`) when there are any. With many steps, each line is a moving
+    /// average over the faint raw values.
+    pub fn render(
+        &self,
+        metrics: &[StepMetrics],
+        extra_names: &[String],
+    ) -> Result<RgbImage, TrainError> {
+        register_font();
+        let panels = if extra_names.is_empty() { 2 } else { 3 };
+        let width = self.width.max(200);
+        let panel_height = self.panel_height.max(100);
+        let height = panel_height * panels;
+        let column = |f: &dyn Fn(&StepMetrics) -> Option<f32>| -> Vec<(f64, f64)> {
+            metrics
+                .iter()
+                .filter_map(|m| {
+                    f(m).filter(|v| v.is_finite())
+                        .map(|v| (m.step as f64, v as f64))
+                })
+                .collect()
+        };
+        let first = metrics.first().map_or(0.0, |m| m.step as f64);
+        let last = metrics.last().map_or(1.0, |m| m.step as f64);
+        let steps = first..last.max(first + 1.0);
+        let losses = [
+            Series {
+                name: "loss D".into(),
+                color: RGBColor(214, 39, 40),
+                values: column(&|m| Some(m.discriminator_loss)),
+            },
+            Series {
+                name: "loss G".into(),
+                color: RGBColor(31, 119, 180),
+                values: column(&|m| Some(m.generator_loss)),
+            },
+        ];
+        let scores = [
+            Series {
+                name: "D(x)".into(),
+                color: RGBColor(44, 160, 44),
+                values: column(&|m| Some(m.real_score)),
+            },
+            Series {
+                name: "D(G(z)) D step".into(),
+                color: RGBColor(255, 127, 14),
+                values: column(&|m| Some(m.fake_score_before)),
+            },
+            Series {
+                name: "D(G(z)) G step".into(),
+                color: RGBColor(148, 103, 189),
+                values: column(&|m| Some(m.fake_score_after)),
+            },
+        ];
+        let extras: Vec<Series> = extra_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Series {
+                name: name.clone(),
+                color: EXTRA_COLORS[i % EXTRA_COLORS.len()],
+                values: column(&|m| m.extra.get(i).copied()),
+            })
+            .collect();
+        let mut buffer = vec![0u8; width as usize * height as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
+            let failed =
+                |e: String| TrainError::Setting(format!("drawing the learning curve: {e}"));
+            root.fill(&WHITE).map_err(|e| failed(e.to_string()))?;
+            let areas = root.split_evenly((panels as usize, 1));
+            draw_panel(&areas[0], "losses", steps.clone(), &losses, false).map_err(failed)?;
+            draw_panel(
+                &areas[1],
+                "discriminator outputs",
+                steps.clone(),
+                &scores,
+                true,
+            )
+            .map_err(failed)?;
+            if let Some(area) = areas.get(2) {
+                draw_panel(area, "objective metrics", steps, &extras, false).map_err(failed)?;
+            }
+            root.present().map_err(|e| failed(e.to_string()))?;
+        }
+        RgbImage::from_raw(width, height, buffer)
+            .ok_or_else(|| TrainError::Setting("learning curve buffer has the wrong size".into()))
+    }
+
+    /// Draws `metrics` (see [`render`](Self::render)) into the PNG at `path`, replacing it
+    /// atomically (a viewer never sees half a file).
+    pub fn save(
+        &self,
+        metrics: &[StepMetrics],
+        extra_names: &[String],
+        path: &Path,
+    ) -> Result<(), TrainError> {
+        let image = self.render(metrics, extra_names)?;
+        let mut png = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .map_err(|err| TrainError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(err),
+            })?;
+        write_atomic(path, &png)
+    }
+
+    /// Redraws `run_dir/learning_curve.png` from `run_dir/metrics.csv` (the objective's own
+    /// metrics named by its header); returns its path.
+    pub fn refresh(&self, run_dir: &Path) -> Result<PathBuf, TrainError> {
+        let csv = run_dir.join("metrics.csv");
+        let metrics = MetricsLog::read(&csv)?;
+        let text = std::fs::read_to_string(&csv).map_err(TrainError::io(&csv))?;
+        let extra_names: Vec<String> = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split(',')
+            .skip(STANDARD_COLUMNS)
+            .map(String::from)
+            .collect();
+        let path = run_dir.join(LEARNING_CURVE_FILE);
+        self.save(&metrics, &extra_names, &path)?;
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics(steps: usize) -> Vec<StepMetrics> {
+        (1..=steps)
+            .map(|step| {
+                let t = step as f32 / steps as f32;
+                StepMetrics {
+                    step,
+                    epoch: 0,
+                    discriminator_loss: 1.4 - t,
+                    generator_loss: 0.7 + 2.0 * t,
+                    real_score: 0.5 + 0.4 * t,
+                    fake_score_before: 0.5 - 0.4 * t,
+                    fake_score_after: 0.45 - 0.4 * t,
+                    images_per_second: 10.0,
+                    extra: vec![3.0 * t, 1.0 - t],
+                }
+            })
+            .collect()
+    }
+
+    /// Pixels of exactly `color` in `image`.
+    fn count(image: &RgbImage, color: [u8; 3]) -> usize {
+        image.pixels().filter(|p| p.0 == color).count()
+    }
+
+    #[test]
+    fn draws_every_line_and_text() {
+        let image = LearningCurveConfig::new()
+            .render(&metrics(500), &[])
+            .unwrap();
+        assert_eq!(image.dimensions(), (960, 720));
+        for color in [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14]] {
+            assert!(count(&image, color) > 100, "line {color:?} is drawn");
+        }
+        // Text is anti-aliased grey-to-black: the labels put many dark pixels on the plot.
+        let dark = image
+            .pixels()
+            .filter(|p| p.0.iter().all(|&c| c < 60))
+            .count();
+        assert!(dark > 500, "labels are drawn ({dark} dark pixels)");
+    }
+
+    #[test]
+    fn one_step_and_no_steps_still_draw() {
+        let config = LearningCurveConfig::new()
+            .with_width(300)
+            .with_panel_height(120);
+        assert_eq!(
+            config.render(&metrics(1), &[]).unwrap().dimensions(),
+            (300, 240)
+        );
+        assert_eq!(config.render(&[], &[]).unwrap().dimensions(), (300, 240));
+    }
+
+    #[test]
+    fn the_objective_metrics_get_a_third_panel() {
+        let names = ["wasserstein".to_string(), "grad_norm".to_string()];
+        let image = LearningCurveConfig::new()
+            .render(&metrics(50), &names)
+            .unwrap();
+        assert_eq!(image.dimensions(), (960, 1080));
+        let (first, second) = (EXTRA_COLORS[0].rgb(), EXTRA_COLORS[1].rgb());
+        for color in [[first.0, first.1, first.2], [second.0, second.1, second.2]] {
+            let below: usize = image
+                .enumerate_pixels()
+                .filter(|(_, y, p)| *y >= 720 && p.0 == color)
+                .count();
+            assert!(below > 100, "{color:?} is drawn in the third panel");
+        }
+    }
+}

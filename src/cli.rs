@@ -1,0 +1,173 @@
+//! The `gan` program: one command line over the library's calls. `src/main.rs` runs
+//! [`main`]; each subcommand's work lives in its own module ([`crate::dcgan`],
+//! [`crate::generate`], [`crate::models`], …), which the examples call as well.
+
+use crate::Error;
+use crate::can::CanArgs;
+use crate::dcgan::DcganArgs;
+use crate::generate::GenerateArgs;
+use crate::interpolate::InterpolateArgs;
+use crate::models::ModelsArgs;
+use crate::plot::PlotArgs;
+use crate::score::ScoreArgs;
+use crate::train_args::print_summary;
+use crate::wgan::WganArgs;
+use clap::{Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Examples:
+  gan train dcgan                              # 64x64 DCGAN on the embedded paintings, to runs/dcgan64
+  gan train dcgan --size 128 --data ~/wikiart --epochs 20 --out runs/wikiart
+  gan models                                   # what is trained under runs/
+  gan generate runs/dcgan64 --seed 7 --count 16 --size 256 --out out/
+  gan interpolate runs/dcgan64 --from 7 --to 8 --frames 48 --out walk.gif
+  gan score runs/dcgan64 painting.jpg photo.png
+
+A MODEL is a run folder (its latest checkpoint), its checkpoints/ folder, or one
+checkpoint folder. Every command takes --device (cpu, wgpu, cuda, cuda:N) where it
+computes; `gan <COMMAND> --help` lists all options.";
+
+/// The `gan` command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "gan",
+    version,
+    about = "Train GANs that make paintings, then generate, interpolate and score with them.",
+    long_about = "Train GANs that make paintings (DCGAN, WGAN-GP, CAN) on the embedded procedural \
+paintings or your own images, then generate images, walk latent space as a GIF, and let the \
+discriminator judge images. A run folder holds sample grids, metrics.csv, learning_curve.png, \
+progress.gif and checkpoints/.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `gan`.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a model: `gan train dcgan|wgan-gp|can [OPTIONS]`.
+    #[command(subcommand)]
+    Train(Box<TrainCommand>),
+    /// List trained models with architecture, size, steps, date, FID and data set.
+    Models(ModelsArgs),
+    /// Write N images from a model: the same --seed gives the same images.
+    Generate(GenerateArgs),
+    /// Walk latent space from one seed's image to another's, as an animated GIF.
+    Interpolate(InterpolateArgs),
+    /// Ask the discriminator how real each image looks (and, for CAN, its style).
+    Score(ScoreArgs),
+    /// Redraw a run's learning_curve.png and progress.gif from its folder.
+    Plot(PlotArgs),
+    // FID (`gan fid`) comes here: one variant, one module, one arm in `run`.
+}
+
+/// The models `gan train` can train.
+#[derive(Subcommand, Debug)]
+pub enum TrainCommand {
+    /// DCGAN (Radford et al. 2016): the classic convolutional GAN.
+    #[command(after_help = "Writes to runs/dcgan<SIZE> unless --out is given.")]
+    Dcgan(DcganArgs),
+    /// WGAN-GP (Gulrajani et al. 2017): a Wasserstein critic with an exact gradient penalty.
+    #[command(after_help = "Writes to runs/wgan_gp<SIZE> unless --out is given.")]
+    WganGp(WganArgs),
+    /// CAN (Elgammal et al. 2017): learns the data's styles, then deviates from them.
+    #[command(
+        after_help = "Styles are the data set's sub-folders (the embedded paintings have five). \
+Writes to runs/can<SIZE> unless --out is given."
+    )]
+    Can(CanArgs),
+}
+
+/// Runs one parsed command, printing its results on stdout.
+pub fn run(cli: &Cli) -> Result<(), Error> {
+    match &cli.command {
+        Command::Train(model) => {
+            let summary = match model.as_ref() {
+                TrainCommand::Dcgan(args) => crate::dcgan::run_args(args)?,
+                TrainCommand::WganGp(args) => crate::wgan::run(args)?,
+                TrainCommand::Can(args) => crate::can::run(args)?,
+            };
+            print_summary(&summary);
+        }
+        Command::Models(args) => {
+            let (models, unreadable) = crate::models::run(args)?;
+            for bad in &unreadable {
+                eprintln!("warning: {}: {}", bad.path.display(), bad.error);
+            }
+            if args.json {
+                println!("{}", to_json(&models)?);
+            } else if models.is_empty() {
+                println!("no trained models under {}", args.dir.display());
+            } else {
+                print!("{}", crate::models::format_table(&models));
+            }
+        }
+        Command::Generate(args) => crate::generate::print_files(&crate::generate::run(args)?),
+        Command::Interpolate(args) => {
+            let (path, frames) = crate::interpolate::run(args)?;
+            println!("{} ({frames} frames)", path.display());
+        }
+        Command::Score(args) => {
+            let scores = crate::score::run(args)?;
+            if args.json {
+                println!("{}", to_json(&scores)?);
+            } else {
+                if scores.iter().any(|s| s.real_probability.is_none()) {
+                    eprintln!(
+                        "note: a WGAN-GP critic gives a score, not a probability: higher means \
+                         more real, and only differences between images mean something"
+                    );
+                }
+                print!("{}", crate::score::format_scores(&scores));
+            }
+        }
+        Command::Plot(args) => crate::generate::print_files(&crate::plot::run(args)?),
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Unsupported(e.to_string()))
+}
+
+/// Prints `error: …` and exits with status 1 when `result` is an error.
+pub fn exit_on_error(result: Result<(), Error>) {
+    if let Err(err) = result {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
+}
+
+/// The whole `gan` program: parses the command line (usage errors exit with status 2), runs
+/// the command, and exits with status 1 and `error: …` when it fails.
+pub fn main() {
+    exit_on_error(run(&Cli::parse()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn train_takes_the_model_and_its_size() {
+        let cli = Cli::try_parse_from(["gan", "train", "wgan-gp", "--size", "128", "--steps", "3"])
+            .unwrap();
+        let Command::Train(model) = &cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        let TrainCommand::WganGp(args) = model.as_ref() else {
+            panic!("parsed as {cli:?}");
+        };
+        assert_eq!((args.size, args.train.steps), (128, Some(3)));
+        assert!(Cli::try_parse_from(["gan", "train", "stylegan"]).is_err());
+    }
+}

@@ -1,0 +1,544 @@
+//! The `gan` program end to end: each test trains a tiny model with the real binary (32x32,
+//! 8 feature maps, a few steps on the embedded paintings), then lists, generates from,
+//! interpolates with and scores against it, and checks what a person would see.
+
+use assert_cmd::Command;
+use image::AnimationDecoder;
+use std::path::{Path, PathBuf};
+
+/// The `gan` binary that cargo built for this test.
+fn gan() -> Command {
+    assert_cmd::cargo::cargo_bin_cmd!("gan")
+}
+
+/// Runs `gan args…`, asserts success, and returns stdout.
+fn ok(args: &[&str]) -> String {
+    let output = gan().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "gan {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `gan args…`, asserts it fails with status 1 (not a panic), and returns stderr.
+fn fails(args: &[&str]) -> String {
+    let output = gan().args(args).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "gan {args:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Trains a tiny `model` (`dcgan`, `can`, `wgan-gp`) into `dir/name` for `steps` steps, with
+/// a sample grid every step; returns the run folder.
+fn train(dir: &Path, model: &str, name: &str, steps: usize) -> PathBuf {
+    let run = dir.join(name);
+    let steps_arg = steps.to_string();
+    let mut args = vec![
+        "train",
+        model,
+        "--size",
+        "32",
+        "--steps",
+        steps_arg.as_str(),
+        "--batch-size",
+        "8",
+        "--feature-maps",
+        "8",
+        "--sample-every",
+        "1",
+        "--checkpoint-every",
+        "2",
+        "--quiet",
+        "--out",
+        path(&run),
+    ];
+    if model == "wgan-gp" {
+        args.extend(["--critic-steps", "1"]);
+    }
+    let stdout = ok(&args);
+    assert!(
+        stdout.contains(&format!("trained {steps} steps")),
+        "{stdout}"
+    );
+    run
+}
+
+fn gif_frames(path: &Path) -> Vec<image::RgbaImage> {
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let decoder = image::codecs::gif::GifDecoder::new(file).unwrap();
+    let frames = decoder.into_frames().collect_frames().unwrap();
+    frames.into_iter().map(|f| f.into_buffer()).collect()
+}
+
+/// Mean absolute difference of the RGB channels of two images of one size.
+fn mean_difference(a: &image::RgbaImage, b: &image::RgbImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let total: u64 = a
+        .pixels()
+        .zip(b.pixels())
+        .map(|(p, q)| (0..3).map(|c| p[c].abs_diff(q[c]) as u64).sum::<u64>())
+        .sum();
+    total as f64 / (a.width() * a.height() * 3) as f64
+}
+
+#[test]
+fn train_leaves_checkpoints_pictures_and_a_listed_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = train(dir.path(), "dcgan", "tiny", 4);
+    assert!(
+        run.join("checkpoints/step-00000004/generator.bpk")
+            .is_file()
+    );
+    assert!(
+        run.join("checkpoints/step-00000004/discriminator.bpk")
+            .is_file()
+    );
+
+    let curve = image::open(run.join("learning_curve.png")).unwrap();
+    assert_eq!((curve.width(), curve.height()), (960, 720));
+    let frames = gif_frames(&run.join("progress.gif"));
+    assert_eq!(frames.len(), 4, "one frame per sample grid");
+    let grid = image::open(run.join("samples/step-00000004.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(frames[3].dimensions(), grid.dimensions());
+    assert!(
+        mean_difference(&frames[3], &grid) < 12.0,
+        "the last frame is the last grid"
+    );
+
+    // A second model, and a folder that only looks like one.
+    train(dir.path(), "dcgan", "other", 2);
+    std::fs::create_dir_all(dir.path().join("broken/checkpoints")).unwrap();
+    let output = gan().args(["models", path(dir.path())]).output().unwrap();
+    assert!(output.status.success());
+    let table = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "header and two models:\n{table}");
+    assert!(
+        lines[0].starts_with("MODEL") && lines[0].contains("FID"),
+        "{table}"
+    );
+    assert!(
+        lines[1].contains("other") && lines[2].contains("tiny"),
+        "{table}"
+    );
+    for (line, steps) in [(lines[1], "2"), (lines[2], "4")] {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&cells[1..4], &["dcgan", "32x32", steps], "{line}");
+        assert!(line.contains(" - "), "no FID yet: {line}");
+        assert!(line.contains("embedded procedural paintings"), "{line}");
+    }
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("broken") && stderr.contains("no checkpoint found"),
+        "{stderr}"
+    );
+
+    // FID recorded in the metadata appears in the listing.
+    let metadata_path = run.join("checkpoints/step-00000004/metadata.json");
+    let mut metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&metadata_path).unwrap()).unwrap();
+    metadata["metrics"] = serde_json::json!({ "fid": 87.654 });
+    std::fs::write(&metadata_path, metadata.to_string()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["models", path(dir.path()), "--json"])).unwrap();
+    let models = json.as_array().unwrap();
+    assert_eq!(models.len(), 2);
+    assert_eq!(models[1]["architecture"], "dcgan");
+    assert_eq!(models[1]["image_size"], 32);
+    assert_eq!(models[1]["steps"], 4);
+    assert_eq!(models[1]["fid"], 87.654);
+    assert!(models[0]["fid"].is_null());
+    assert!(ok(&["models", path(dir.path())]).contains("87.65"));
+
+    // `gan plot` redraws the pictures of a run.
+    std::fs::remove_file(run.join("progress.gif")).unwrap();
+    let stdout = ok(&["plot", path(&run)]);
+    assert!(stdout.contains("learning_curve.png") && stdout.contains("progress.gif"));
+    assert_eq!(gif_frames(&run.join("progress.gif")).len(), 4);
+    // A run folder itself lists as its one model.
+    assert_eq!(ok(&["models", path(&run)]).lines().count(), 2);
+}
+
+#[test]
+fn generate_is_deterministic_per_seed_and_upscales() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = train(dir.path(), "dcgan", "run", 2);
+    let out = |name: &str| dir.path().join(name);
+    let generate = |seed: &str, name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            path(&run),
+            "--seed",
+            seed,
+            "--count",
+            "5",
+            "--out",
+        ];
+        let target = out(name);
+        args.push(path(&target));
+        args.extend(extra);
+        ok(&args)
+    };
+    let listed = generate("7", "a", &[]);
+    assert_eq!(
+        listed.lines().count(),
+        6,
+        "five images and a grid:\n{listed}"
+    );
+    assert!(listed.lines().last().unwrap().ends_with("grid.png"));
+    generate("7", "b", &[]);
+    generate("8", "c", &[]);
+    for i in 0..5 {
+        let name = format!("image-{i:03}.png");
+        let a = std::fs::read(out("a").join(&name)).unwrap();
+        assert_eq!(
+            a,
+            std::fs::read(out("b").join(&name)).unwrap(),
+            "same seed, same {name}"
+        );
+        assert_ne!(
+            a,
+            std::fs::read(out("c").join(&name)).unwrap(),
+            "another seed, another {name}"
+        );
+    }
+    let small = image::open(out("a").join("image-000.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(small.dimensions(), (32, 32));
+
+    generate("7", "big", &["--size", "96"]);
+    let big = image::open(out("big").join("image-000.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(big.dimensions(), (96, 96));
+    // Upscaled, it is the model's image through a Lanczos filter.
+    let lanczos = image::imageops::resize(&small, 96, 96, image::imageops::FilterType::Lanczos3);
+    assert!(
+        big == lanczos,
+        "--size 96 is the 32-pixel image upscaled with Lanczos"
+    );
+    let grid = image::open(out("big").join("grid.png")).unwrap();
+    assert_eq!(
+        grid.width(),
+        3 * (96 + 2) + 2,
+        "three columns of five upscaled images"
+    );
+}
+
+#[test]
+fn interpolate_walks_from_one_seed_image_to_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = train(dir.path(), "dcgan", "run", 2);
+    let walk = dir.path().join("walk.gif");
+    let stdout = ok(&[
+        "interpolate",
+        path(&run),
+        "--from",
+        "3",
+        "--to",
+        "4",
+        "--frames",
+        "6",
+        "--out",
+        path(&walk),
+    ]);
+    assert!(stdout.contains("6 frames"), "{stdout}");
+    let frames = gif_frames(&walk);
+    assert_eq!(frames.len(), 6);
+    assert_eq!(frames[0].dimensions(), (32, 32));
+
+    // The ends are the first images of `gan generate --seed 3` and `--seed 4`.
+    for (seed, frame) in [("3", &frames[0]), ("4", &frames[5])] {
+        let out = dir.path().join(format!("seed{seed}"));
+        ok(&[
+            "generate",
+            path(&run),
+            "--seed",
+            seed,
+            "--count",
+            "1",
+            "--out",
+            path(&out),
+        ]);
+        let image = image::open(out.join("image-000.png")).unwrap().to_rgb8();
+        assert!(
+            mean_difference(frame, &image) < 6.0,
+            "frame of seed {seed} matches generate"
+        );
+    }
+    // The middle of the walk is neither end (a barely trained model changes little, but some).
+    let rgb = |f: &image::RgbaImage| image::DynamicImage::ImageRgba8(f.clone()).to_rgb8();
+    assert!(
+        mean_difference(&frames[0], &rgb(&frames[5])) > 0.0,
+        "the ends differ"
+    );
+    assert!(
+        mean_difference(&frames[3], &rgb(&frames[0])) > 0.0,
+        "the walk leaves the start"
+    );
+    assert!(
+        mean_difference(&frames[3], &rgb(&frames[5])) > 0.0,
+        "and has not yet arrived"
+    );
+
+    let bounce = dir.path().join("bounce.gif");
+    ok(&[
+        "interpolate",
+        path(&run),
+        "--from",
+        "3",
+        "--to",
+        "4",
+        "--frames",
+        "6",
+        "--size",
+        "48",
+        "--bounce",
+        "--out",
+        path(&bounce),
+    ]);
+    let frames = gif_frames(&bounce);
+    assert_eq!(
+        frames.len(),
+        10,
+        "there and back without repeating the ends"
+    );
+    assert_eq!(frames[0].dimensions(), (48, 48));
+
+    let err = fails(&[
+        "interpolate",
+        path(&run),
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--frames",
+        "1",
+    ]);
+    assert!(err.contains("--frames must be from 2"), "{err}");
+}
+
+#[test]
+fn score_gives_a_probability_per_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = train(dir.path(), "dcgan", "run", 2);
+    let out = dir.path().join("gen");
+    ok(&["generate", path(&run), "--count", "2", "--out", path(&out)]);
+    // A wide picture: scored after the training crop, like any painting.
+    let wide = dir.path().join("wide.jpg");
+    image::RgbImage::from_fn(90, 40, |x, y| image::Rgb([x as u8 * 2, y as u8 * 5, 90]))
+        .save(&wide)
+        .unwrap();
+    let images = [out.join("image-000.png"), out.join("image-001.png"), wide];
+    let mut args = vec!["score", path(&run)];
+    args.extend(images.iter().map(|p| path(p)));
+    let stdout = ok(&args);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for (line, image) in lines.iter().zip(&images) {
+        assert!(line.starts_with(path(image)), "{line}");
+        let p: f64 = line.split("P(real) = ").nth(1).unwrap().parse().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{line}");
+    }
+    args.push("--json");
+    let json: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    for score in json.as_array().unwrap() {
+        let (p, logit) = (
+            score["real_probability"].as_f64().unwrap(),
+            score["raw_score"].as_f64().unwrap(),
+        );
+        assert!(
+            (p - 1.0 / (1.0 + (-logit).exp())).abs() < 1e-5,
+            "P(real) = sigmoid(logit)"
+        );
+        assert!(
+            score["styles"].as_array().unwrap().is_empty(),
+            "DCGAN has no styles"
+        );
+    }
+
+    let missing = dir.path().join("no-such-painting.png");
+    let err = fails(&["score", path(&run), path(&images[0]), path(&missing)]);
+    assert!(
+        err.contains("cannot read image") && err.contains("no-such-painting.png"),
+        "{err}"
+    );
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, "not an image").unwrap();
+    assert!(fails(&["score", path(&run), path(&text)]).contains("notes.png"));
+}
+
+#[test]
+fn can_scores_name_styles_and_a_critic_gives_no_probability() {
+    let dir = tempfile::tempdir().unwrap();
+    let can = train(dir.path(), "can", "can", 2);
+    let curve = image::open(can.join("learning_curve.png")).unwrap();
+    assert_eq!(
+        curve.height(),
+        1080,
+        "CAN's style metrics get a third panel"
+    );
+    let image = can.join("samples/step-00000002.png");
+    let stdout = ok(&["score", path(&can), path(&image)]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("P(real) = "), "{stdout}");
+    let styles: Vec<(&str, f64)> = lines[1]
+        .trim_start()
+        .strip_prefix("styles: ")
+        .unwrap()
+        .split(", ")
+        .map(|s| {
+            let (name, p) = s.rsplit_once(' ').unwrap();
+            (name, p.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(styles.len(), 3, "the three most likely: {stdout}");
+    let names: Vec<String> = gan::gan_data::ProceduralPaintingsConfig::new()
+        .init(32)
+        .unwrap()
+        .class_names();
+    assert!(
+        styles
+            .iter()
+            .all(|(name, _)| names.iter().any(|n| n == name)),
+        "{stdout}"
+    );
+    assert!(
+        styles.windows(2).all(|w| w[0].1 >= w[1].1),
+        "most likely first: {stdout}"
+    );
+    assert!(styles.iter().map(|s| s.1).sum::<f64>() <= 1.0 + 1e-3);
+
+    let wgan = train(dir.path(), "wgan-gp", "wgan", 2);
+    let output = gan()
+        .args(["score", path(&wgan), path(&image)])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("critic score = ") && !stdout.contains("P(real)"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("not a probability"), "{stderr}");
+}
+
+#[test]
+fn clear_errors_for_missing_or_incompatible_checkpoints_sizes_and_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("nowhere");
+    let err = fails(&["generate", path(&nowhere)]);
+    assert!(
+        err.contains("nowhere") && err.contains("no such folder"),
+        "{err}"
+    );
+    let err = fails(&["score", path(dir.path()), "x.png"]);
+    assert!(err.contains("no checkpoint found"), "{err}");
+    let err = fails(&["models", path(&nowhere)]);
+    assert!(err.contains("is not a folder"), "{err}");
+
+    let err = fails(&[
+        "train",
+        "dcgan",
+        "--size",
+        "48",
+        "--steps",
+        "1",
+        "--out",
+        path(&nowhere),
+    ]);
+    assert!(err.contains("unsupported image size 48"), "{err}");
+    let err = fails(&["train", "can", "--device", "tpu", "--out", path(&nowhere)]);
+    assert!(err.contains("unknown device `tpu`"), "{err}");
+
+    let run = train(dir.path(), "dcgan", "run", 2);
+    let err = fails(&["generate", path(&run), "--device", "cuda:1"]);
+    assert!(
+        err.contains("--features cuda"),
+        "names the missing feature: {err}"
+    );
+    let err = fails(&["generate", path(&run), "--size", "0"]);
+    assert!(err.contains("--size must be from 1"), "{err}");
+    let err = fails(&["generate", path(&run), "--count", "0"]);
+    assert!(err.contains("--count must be from 1"), "{err}");
+    let err = fails(&["generate", path(&run), "--count", "100000000"]);
+    assert!(
+        err.contains("got 100000000"),
+        "a clear error, not an allocation failure: {err}"
+    );
+
+    // A checkpoint from a future version, one with broken metadata, and weights that do not
+    // fit the recorded model.
+    let checkpoint = run.join("checkpoints/step-00000002");
+    let metadata_path = checkpoint.join("metadata.json");
+    let original = std::fs::read_to_string(&metadata_path).unwrap();
+    let mut metadata: serde_json::Value = serde_json::from_str(&original).unwrap();
+    metadata["format_version"] = 99.into();
+    std::fs::write(&metadata_path, metadata.to_string()).unwrap();
+    let err = fails(&["generate", path(&checkpoint)]);
+    assert!(err.contains("format version 99 is not supported"), "{err}");
+    std::fs::write(&metadata_path, "{ not json").unwrap();
+    assert!(fails(&["score", path(&checkpoint), "x.png"]).contains("unreadable metadata"));
+    let mut metadata: serde_json::Value = serde_json::from_str(&original).unwrap();
+    metadata["model"]["generator"]["feature_maps"] = 16.into();
+    metadata["model"]["architecture"] = "stylegan".into();
+    std::fs::write(&metadata_path, metadata.to_string()).unwrap();
+    let err = fails(&["generate", path(&checkpoint)]);
+    assert!(
+        err.contains("architecture `stylegan` is not known"),
+        "{err}"
+    );
+    metadata["model"]["architecture"] = "dcgan".into();
+    std::fs::write(&metadata_path, metadata.to_string()).unwrap();
+    let err = fails(&["generate", path(&checkpoint)]);
+    assert!(err.contains("does not fit this model"), "{err}");
+}
+
+#[test]
+fn help_says_what_to_type() {
+    let help = ok(&["--help"]);
+    for command in [
+        "train",
+        "models",
+        "generate",
+        "interpolate",
+        "score",
+        "Examples:",
+    ] {
+        assert!(help.contains(command), "{command} in:\n{help}");
+    }
+    let train = ok(&["train", "--help"]);
+    assert!(train.contains("dcgan") && train.contains("wgan-gp") && train.contains("can"));
+    let dcgan = ok(&["train", "dcgan", "--help"]);
+    for option in [
+        "--size",
+        "--data",
+        "--steps",
+        "--device",
+        "--resume",
+        "runs/dcgan<SIZE>",
+    ] {
+        assert!(dcgan.contains(option), "{option} in:\n{dcgan}");
+    }
+    let generate = ok(&["generate", "--help"]);
+    for option in ["<MODEL>", "--seed", "--count", "--size", "--out", "Lanczos"] {
+        assert!(generate.contains(option), "{option} in:\n{generate}");
+    }
+    // A usage mistake is clap's error: status 2, with a hint.
+    let output = gan().args(["generate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("<MODEL>"));
+}
