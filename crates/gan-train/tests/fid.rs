@@ -403,10 +403,18 @@ fn folders_without_readable_images_are_errors() {
     std::fs::write(dir.path().join(".hidden.png"), b"").unwrap();
     std::fs::write(dir.path().join("UPPER.PNG"), b"").unwrap();
     assert!(gan_train::fid::preprocess::list_images(dir.path()).is_err());
-    // A format the reference reads but we cannot decode is an error, not a silent skip.
-    std::fs::write(dir.path().join("x.bmp"), b"").unwrap();
-    let err = gan_train::fid::preprocess::list_images(dir.path()).unwrap_err();
-    assert!(err.to_string().contains("x.bmp"), "{err}");
+    // Formats the reference does not read are skipped too.
+    std::fs::write(dir.path().join("x.gif"), b"").unwrap();
+    assert!(gan_train::fid::preprocess::list_images(dir.path()).is_err());
+    // Those it reads are listed, in sorted order.
+    std::fs::write(dir.path().join("b.webp"), b"").unwrap();
+    std::fs::write(dir.path().join("a.bmp"), b"").unwrap();
+    let files = gan_train::fid::preprocess::list_images(dir.path()).unwrap();
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a.bmp", "b.webp"]);
     // An undecodable image names its file.
     let broken = tempfile::tempdir().unwrap();
     std::fs::write(broken.path().join("broken.png"), b"not a png").unwrap();

