@@ -3,9 +3,9 @@
 //! checked against its SHA-256, and extracted (`.zip`, `.tar`, `.tar.gz`/`.tgz`) into a folder
 //! that appears only once extraction has finished.
 
+pub use crate::digest::file_sha256;
 use crate::error::DataError;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -152,25 +152,6 @@ pub fn download(url: &str, path: &Path, sha256: &str) -> Result<PathBuf, DataErr
     }
     std::fs::rename(&part, path).map_err(DataError::io(path))?;
     Ok(path.to_path_buf())
-}
-
-/// The SHA-256 of a file, as lower-case hex.
-pub fn file_sha256(path: &Path) -> Result<String, DataError> {
-    let mut reader = BufReader::new(File::open(path).map_err(DataError::io(path))?);
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    loop {
-        let n = reader.read(&mut buffer).map_err(DataError::io(path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// Extracts a `.zip`, `.tar` or `.tar.gz` archive into `target`, through a temporary sibling

@@ -29,6 +29,7 @@ mod art;
 mod batch;
 mod csv_labels;
 mod decode;
+mod digest;
 #[cfg(feature = "download")]
 pub mod download;
 mod epoch;
@@ -47,6 +48,7 @@ pub use art::{ArtDataset, ArtDatasetConfig, IMAGE_EXTENSIONS};
 pub use batch::{PaintingBatch, PaintingBatcher};
 pub use csv_labels::CsvLabels;
 pub use decode::{DEFAULT_MAX_PIXELS, DecodeFailure, decode_rgb, probe};
+pub use digest::file_sha256;
 pub use epoch::EpochView;
 pub use error::DataError;
 pub use item::PaintingItem;

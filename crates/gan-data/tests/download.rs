@@ -158,7 +158,7 @@ fn a_dropped_download_resumes_with_a_range_request_then_extracts() {
         Some(format!("bytes={have}-").as_str())
     );
     assert_eq!(
-        file_sha256(&dir.path().join("art.tar.gz")).unwrap(),
+        file_sha256(dir.path().join("art.tar.gz")).unwrap(),
         sha256(&body)
     );
     assert!(!part.exists());

@@ -51,7 +51,6 @@ pub use linalg::{
     Matrix, SymmetricEigen, psd_factor, sqrtm_psd, trace_sqrt_product, trace_sqrt_product_factored,
 };
 pub use statistics::DatasetStatistics;
-pub use torchscript::sha256_file;
 
 use burn::prelude::*;
 use std::path::{Path, PathBuf};
@@ -134,7 +133,13 @@ impl FidExtractor {
                 ),
             });
         }
-        let weights_sha256 = sha256_file(weights)?;
+        let weights_sha256 = gan_data::file_sha256(weights).map_err(|e| match e {
+            gan_data::DataError::Io { path, source } => FidError::Io { path, source },
+            other => FidError::Weights {
+                path: weights.to_path_buf(),
+                message: other.to_string(),
+            },
+        })?;
         let model = InceptionV3::load(weights, device)?;
         Ok(Self {
             model,

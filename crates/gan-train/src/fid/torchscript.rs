@@ -638,27 +638,6 @@ fn reduce(callable: Value, args: Value) -> Result<Value, String> {
     }
 }
 
-/// The SHA-256 of a file, as lowercase hex.
-pub fn sha256_file(path: impl AsRef<Path>) -> Result<String, FidError> {
-    use sha2::{Digest, Sha256};
-    let path = path.as_ref();
-    let mut file = File::open(path).map_err(FidError::io(path))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer).map_err(FidError::io(path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
