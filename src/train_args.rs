@@ -128,20 +128,15 @@ pub struct DataArgs {
 }
 
 impl Default for DataArgs {
-    /// The command line's defaults: folder labels, everything kept, centre crops, no cache.
+    /// The command line's defaults (folder labels, everything kept, centre crops, no cache),
+    /// taken from the `#[arg]` attributes themselves.
     fn default() -> Self {
-        Self {
-            labels_csv: None,
-            path_column: "path".into(),
-            label_column: None,
-            split: None,
-            val_fraction: None,
-            classes: Vec::new(),
-            max_per_class: None,
-            max_pixels: gan_data::DEFAULT_MAX_PIXELS,
-            random_crop: false,
-            cache: false,
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            data: DataArgs,
         }
+        <Defaults as clap::Parser>::parse_from(["defaults"]).data
     }
 }
 
