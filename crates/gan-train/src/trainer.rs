@@ -5,8 +5,9 @@ use crate::progress::Progress;
 use crate::random::{LATENT_STREAM, StepRandom};
 use crate::sample::{latent_noise, save_grid};
 use crate::{
-    DiscriminatorStep, GeneratorStep, LEARNING_CURVE_FILE, LearningCurveConfig, MetricsLog,
-    Objective, PROGRESS_GIF_FILE, ProgressGifConfig, StepMetrics, TrainError, TrainingConfig,
+    DiscriminatorStep, FID_LOG_FILE, FidEvaluator, FidLog, FidPoint, GeneratorStep,
+    LEARNING_CURVE_FILE, LearningCurveConfig, MetricsLog, Objective, PROGRESS_GIF_FILE,
+    ProgressGifConfig, StepMetrics, TrainError, TrainingConfig,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -54,6 +55,10 @@ pub struct TrainingSummary {
     pub progress_gif: Option<PathBuf>,
     /// Names of the objective's own metrics ([`StepMetrics::extra`]).
     pub extra_names: Vec<&'static str>,
+    /// The FID measurements this call made (with `TrainingConfig::fid`).
+    pub fid: Vec<FidPoint>,
+    /// The FID log, when FID was measured.
+    pub fid_csv: Option<PathBuf>,
 }
 
 /// How every random stream of a run derives from its seed (recorded in checkpoints).
@@ -77,6 +82,11 @@ pub fn fixed_noise_seed(seed: u64) -> u64 {
 ///   row to `metrics.csv`; every `checkpoint_every` steps (and at the end) a checkpoint is
 ///   written. At the end the grids become `progress.gif`. A picture that cannot be drawn is a
 ///   warning, not a failed run.
+/// - With `config.fid`, the FID of a fixed set of generated images is measured every
+///   `fid.every` steps and after the last, appended to `fid.csv`, and written into the
+///   metadata of the checkpoints that follow (`metrics.fid`, `metrics.fid_step`); the
+///   training images' statistics are computed once and cached in the run folder (see
+///   [`FidEvaluator::prepare`]). A measurement that fails is a warning.
 /// - A NaN or infinite loss stops the run with [`TrainError::NonFinite`]; the last good
 ///   checkpoint stays in place.
 #[allow(clippy::too_many_arguments)]
@@ -133,6 +143,7 @@ where
 
     let (mut step, mut epoch, mut batch_in_epoch) = (0, 0, 0);
     let mut last_checkpoint = None;
+    let mut last_fid: Option<(FidPoint, usize)> = None;
     if let Some(resume) = &options.resume {
         let found = checkpoint::find(resume)?;
         check_compatible(&found.metadata, &model, &found.dir)?;
@@ -142,10 +153,14 @@ where
         step = found.metadata.step;
         epoch = found.metadata.epoch;
         batch_in_epoch = found.metadata.batch_in_epoch;
+        last_fid = recorded_fid(&found.metadata);
         last_checkpoint = Some(found.dir);
     }
 
-    let metadata_at = |step: usize, epoch: usize, batch_in_epoch: usize| CheckpointMetadata {
+    let metadata_at = |step: usize,
+                       epoch: usize,
+                       batch_in_epoch: usize,
+                       fid: Option<(FidPoint, usize)>| CheckpointMetadata {
         format_version: checkpoint::FORMAT_VERSION,
         step,
         epoch,
@@ -163,10 +178,11 @@ where
         created_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        metrics: Default::default(),
+        metrics: fid_metrics(fid),
     };
-    let config_json = serde_json::to_vec_pretty(&metadata_at(step, epoch, batch_in_epoch))
-        .map_err(|e| TrainError::Setting(e.to_string()))?;
+    let config_json =
+        serde_json::to_vec_pretty(&metadata_at(step, epoch, batch_in_epoch, last_fid))
+            .map_err(|e| TrainError::Setting(e.to_string()))?;
     checkpoint::write_atomic(&out.join("config.json"), &config_json)?;
 
     let latent_dim = generator.latent_dim();
@@ -180,6 +196,33 @@ where
     let mut metrics_log = MetricsLog::open(&metrics_csv, step, &extra_names)?;
     let progress = Progress::new(total_steps, step, config.quiet, extra_names.clone());
     let mut history = Vec::new();
+
+    let fid_evaluator = match &config.fid {
+        Some(fid) => {
+            if !config.quiet {
+                eprintln!(
+                    "FID every {} steps on {} generated images",
+                    fid.every, fid.samples
+                );
+            }
+            Some(FidEvaluator::prepare(
+                fid,
+                config,
+                data,
+                model.image_size,
+                out,
+                &plain_device,
+            )?)
+        }
+        None => None,
+    };
+    let fid_csv = fid_evaluator.as_ref().map(|_| out.join(FID_LOG_FILE));
+    let mut fid_log = match &fid_csv {
+        Some(path) => Some(FidLog::open(path, step)?),
+        None => None,
+    };
+    let mut fid_history = Vec::new();
+
     let save_checkpoint = |generator: &G,
                            discriminator: &D,
                            optimizer_g: &ModuleOptimizer,
@@ -300,6 +343,26 @@ where
             history.push(metrics);
 
             let finished = step >= total_steps;
+            if let (Some(evaluator), Some(log), Some(fid)) =
+                (&fid_evaluator, &mut fid_log, &config.fid)
+                && (step % fid.every == 0 || finished)
+            {
+                let started = Instant::now();
+                match evaluator.evaluate(&generator) {
+                    Ok(value) => {
+                        let seconds = started.elapsed().as_secs_f64();
+                        let point = FidPoint { step, fid: value };
+                        log.append(point, evaluator.samples(), seconds)?;
+                        progress.println(format!(
+                            "step {step}: FID {value:.2} ({} images, {seconds:.1} s)",
+                            evaluator.samples()
+                        ));
+                        last_fid = Some((point, evaluator.samples()));
+                        fid_history.push(point);
+                    }
+                    Err(err) => progress.println(format!("warning: FID not measured: {err}")),
+                }
+            }
             if step % config.sample_every == 0 || finished {
                 let path = save_samples(&generator, step)?;
                 progress.println(format!("step {step}: samples {}", path.display()));
@@ -318,7 +381,7 @@ where
                     &discriminator,
                     &optimizer_g,
                     &optimizer_d,
-                    metadata_at(step, next_epoch, next_batch),
+                    metadata_at(step, next_epoch, next_batch, last_fid),
                 )?;
                 progress.println(format!("step {step}: checkpoint {}", dir.display()));
                 last_checkpoint = Some(dir);
@@ -350,7 +413,7 @@ where
             &discriminator,
             &optimizer_g,
             &optimizer_d,
-            metadata_at(step, epoch, batch_in_epoch),
+            metadata_at(step, epoch, batch_in_epoch, last_fid),
         )?,
     };
     Ok((
@@ -367,8 +430,31 @@ where
             learning_curve: out.join(LEARNING_CURVE_FILE),
             progress_gif,
             extra_names,
+            fid: fid_history,
+            fid_csv,
         },
     ))
+}
+
+/// The `metrics` of a checkpoint's metadata: the last FID, the step it was measured at and
+/// how many images it used.
+fn fid_metrics(fid: Option<(FidPoint, usize)>) -> serde_json::Map<String, serde_json::Value> {
+    let mut metrics = serde_json::Map::new();
+    if let Some((point, samples)) = fid {
+        metrics.insert("fid".into(), point.fid.into());
+        metrics.insert("fid_step".into(), point.step.into());
+        metrics.insert("fid_samples".into(), samples.into());
+    }
+    metrics
+}
+
+/// The last FID recorded in a checkpoint's metadata (see [`fid_metrics`]).
+fn recorded_fid(metadata: &CheckpointMetadata) -> Option<(FidPoint, usize)> {
+    let get = |key: &str| metadata.metrics.get(key);
+    let fid = get("fid")?.as_f64()?;
+    let step = get("fid_step")?.as_u64()? as usize;
+    let samples = get("fid_samples").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+    Some((FidPoint { step, fid }, samples))
 }
 
 /// One discriminator update: generates as many images as `real` holds from latent noise drawn
