@@ -6,7 +6,10 @@ use burn::prelude::Device;
 use gan_core::ModelConfig;
 use gan_core::loss::LabelConfig;
 use gan_data::{ArtDatasetConfig, CropMode, DataSource, OpenedDataset, SplitConfig, SplitPart};
-use gan_train::{AdamSettings, ModelSpec, Objective, RunOptions, TrainingConfig, TrainingSummary};
+use gan_train::{
+    AdamSettings, FidEvaluationConfig, ModelSpec, Objective, RunOptions, TrainingConfig,
+    TrainingSummary,
+};
 use std::path::PathBuf;
 
 /// Generator steps when neither `--steps` nor `--epochs` is given: at 64x64 on two CPU cores
@@ -73,9 +76,51 @@ pub struct TrainArgs {
     /// Write a checkpoint every N steps.
     #[arg(long, default_value_t = 100)]
     pub checkpoint_every: usize,
+    /// When and how to measure FID during training.
+    #[command(flatten)]
+    pub fid: TrainFidArgs,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// The options of FID during training.
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct TrainFidArgs {
+    /// Measure FID every N steps (and after the last) against the training images, whose
+    /// Inception statistics are computed once and cached in the run folder [default: off].
+    #[arg(long, value_name = "N", help_heading = "FID")]
+    pub fid_every: Option<usize>,
+    /// Generated images per FID measurement (FID values compare only at the same count).
+    #[arg(long, default_value_t = 2048, value_name = "N", help_heading = "FID")]
+    pub fid_samples: usize,
+    /// Training images behind the reference statistics, drawn at random [default: all].
+    #[arg(long, value_name = "N", help_heading = "FID")]
+    pub fid_reference_images: Option<usize>,
+    /// Use this statistics file as the reference instead (from `gan fid DIR --save-stats FILE`).
+    #[arg(long, value_name = "FILE", help_heading = "FID")]
+    pub fid_stats: Option<PathBuf>,
+    /// The Inception weights, default_1.pt [default: $GAN_INCEPTION_WEIGHTS or
+    /// .cache/inception/default_1.pt, where scripts/fid/fetch_inception_weights.sh puts it].
+    #[arg(long, value_name = "FILE", help_heading = "FID")]
+    pub fid_weights: Option<PathBuf>,
+    /// Images per Inception forward pass.
+    #[arg(long, default_value_t = 16, value_name = "N", help_heading = "FID")]
+    pub fid_batch_size: usize,
+}
+
+impl TrainFidArgs {
+    /// The FID settings, when `--fid-every` asks for FID.
+    pub fn config(&self) -> Option<FidEvaluationConfig> {
+        self.fid_every.map(|every| {
+            FidEvaluationConfig::new(every)
+                .with_samples(self.fid_samples)
+                .with_reference_images(self.fid_reference_images)
+                .with_reference_statistics(self.fid_stats.clone())
+                .with_weights(self.fid_weights.clone())
+                .with_batch_size(self.fid_batch_size)
+        })
+    }
 }
 
 /// The options that say how to read a `--data` folder or archive.
@@ -131,13 +176,22 @@ impl Default for DataArgs {
     /// The command line's defaults (folder labels, everything kept, centre crops, no cache),
     /// taken from the `#[arg]` attributes themselves.
     fn default() -> Self {
-        #[derive(clap::Parser)]
-        struct Defaults {
-            #[command(flatten)]
-            data: DataArgs,
-        }
-        <Defaults as clap::Parser>::parse_from(["defaults"]).data
+        clap_defaults()
     }
+}
+
+impl Default for TrainFidArgs {
+    /// The command line's defaults: no FID.
+    fn default() -> Self {
+        clap_defaults()
+    }
+}
+
+/// The values a group of options takes when none is given on the command line.
+fn clap_defaults<T: clap::Args + clap::FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("defaults"));
+    let matches = command.get_matches_from(["defaults"]);
+    T::from_arg_matches(&matches).expect("every option of the group has a default")
 }
 
 impl DataArgs {
@@ -207,6 +261,7 @@ impl TrainArgs {
             .with_sample_every(self.sample_every)
             .with_checkpoint_every(self.checkpoint_every)
             .with_quiet(self.quiet)
+            .with_fid(self.fid.config())
     }
 
     fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {
@@ -382,6 +437,14 @@ pub fn print_summary(summary: &TrainingSummary) {
     println!("curve:        {}", summary.learning_curve.display());
     if let Some(gif) = &summary.progress_gif {
         println!("progress GIF: {}", gif.display());
+    }
+    if let (Some(csv), Some(last)) = (&summary.fid_csv, summary.fid.last()) {
+        println!(
+            "FID:          {:.2} at step {} ({})",
+            last.fid,
+            last.step,
+            csv.display()
+        );
     }
     println!("checkpoint:   {}", summary.checkpoint.display());
 }

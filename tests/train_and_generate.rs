@@ -26,6 +26,7 @@ fn train_args(out: &Path) -> TrainArgs {
         label_flip: 0.05,
         sample_every: 1,
         checkpoint_every: 1,
+        fid: Default::default(),
         quiet: true,
     }
 }

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub(crate) struct Progress {
     bar: ProgressBar,
     extra_names: Vec<&'static str>,
+    quiet: bool,
 }
 
 impl Progress {
@@ -31,7 +32,11 @@ impl Progress {
         bar.set_style(style);
         bar.set_position(done as u64);
         bar.reset_eta();
-        Self { bar, extra_names }
+        Self {
+            bar,
+            extra_names,
+            quiet,
+        }
     }
 
     pub(crate) fn update(&self, m: &StepMetrics) {
@@ -52,8 +57,15 @@ impl Progress {
         self.bar.set_position(m.step as u64);
     }
 
+    /// Prints a line above the bar; without a terminal (a log file), as a plain line on
+    /// stderr; in quiet mode, nothing.
     pub(crate) fn println(&self, line: impl AsRef<str>) {
-        if !self.bar.is_hidden() {
+        if self.quiet {
+            return;
+        }
+        if self.bar.is_hidden() {
+            eprintln!("{}", line.as_ref());
+        } else {
             self.bar.println(line);
         }
     }
