@@ -352,6 +352,21 @@ fn fid_of_folders_matches_the_reference() {
         gan_train::fid::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
             .unwrap();
     assert!((again - fid).abs() < 1e-9);
+
+    // Without KID the features are folded in batch by batch and not kept: the same FID.
+    let streamed = |folder: &str| {
+        extractor
+            .statistics_of_folder(fixtures().join(folder), 3, false)
+            .unwrap()
+    };
+    let (ta, tb) = (streamed("images/a"), streamed("images/b"));
+    assert!(ta.features.is_none() && tb.features.is_none());
+    assert_eq!((ta.count, tb.count), (sa.count, sb.count));
+    let fid_streamed = gan_train::fid::frechet_distance_of(&ta, &tb).unwrap();
+    assert!(
+        (fid_streamed - reference).abs() <= tolerance && (fid_streamed - fid).abs() < 1e-6,
+        "streamed statistics: FID {fid_streamed}, kept features {fid}, reference {reference}"
+    );
 }
 
 #[test]

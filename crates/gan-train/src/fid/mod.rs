@@ -6,7 +6,9 @@
 //! - [`preprocess`]: files, resize to 299 and input range exactly as the reference.
 //! - [`FidExtractor`]: images (files, folders or tensors) to `[N, 2048]` pool features.
 //! - [`DatasetStatistics`]: mean and covariance of a folder's features, cached to a file, so
-//!   that FID during training needs only the generated images.
+//!   that FID during training needs only the generated images. Without KID the features are
+//!   not kept: [`FeatureMoments`] folds them in batch by batch, so memory does not grow with
+//!   the image count.
 //! - [`frechet_distance`] (f64, matrix square root by symmetric eigendecomposition: [`linalg`])
 //!   and [`kernel_inception_distance`] (unbiased MMD², polynomial kernel).
 //! - [`fid_of_folders`]: the FID (and KID) of two image folders in one call.
@@ -39,6 +41,7 @@ mod frechet;
 pub mod inception;
 mod kid;
 pub mod linalg;
+mod moments;
 pub mod preprocess;
 mod statistics;
 pub mod torchscript;
@@ -50,6 +53,7 @@ pub use kid::{KidConfig, KidReport, kernel_inception_distance, mmd2_unbiased};
 pub use linalg::{
     Matrix, SymmetricEigen, psd_factor, sqrtm_psd, trace_sqrt_product, trace_sqrt_product_factored,
 };
+pub use moments::FeatureMoments;
 pub use statistics::DatasetStatistics;
 
 use burn::prelude::*;
@@ -174,7 +178,7 @@ impl FidExtractor {
         batches: impl IntoIterator<Item = Tensor<4>>,
         keep_features: bool,
     ) -> Result<DatasetStatistics, FidError> {
-        let mut values = Vec::new();
+        let mut collector = FeatureCollector::new(keep_features);
         for batch in batches {
             let [_, channels, height, width] = batch.dims();
             if channels != 3 || height == 0 || width == 0 {
@@ -183,11 +187,9 @@ impl FidExtractor {
                     batch.dims()
                 )));
             }
-            values.extend(tensor_values(self.features_of_generated(batch))?);
+            collector.add(tensor_values(self.features_of_generated(batch))?)?;
         }
-        let count = values.len() / FEATURES;
-        let features = Matrix::new(count, FEATURES, values).expect("whole feature rows");
-        DatasetStatistics::from_features(features, keep_features, Some(self.weights_sha256.clone()))
+        collector.finish(Some(self.weights_sha256.clone()))
     }
 
     /// Pool features of image files, `batch_size` at a time, as a `[files, 2048]` matrix.
@@ -198,18 +200,32 @@ impl FidExtractor {
         files: &[PathBuf],
         batch_size: usize,
     ) -> Result<Matrix, FidError> {
-        let batch_size = batch_size.max(1);
         let mut values = Vec::with_capacity(files.len() * FEATURES);
-        for chunk in files.chunks(batch_size) {
+        self.for_each_feature_batch(files, batch_size, |batch| {
+            values.extend(batch);
+            Ok(())
+        })?;
+        Ok(Matrix::new(files.len(), FEATURES, values).expect("files x 2048 features"))
+    }
+
+    /// Calls `each` with the pool features (`[chunk, 2048]`, row-major) of each chunk of
+    /// `batch_size` files, in order.
+    fn for_each_feature_batch(
+        &self,
+        files: &[PathBuf],
+        batch_size: usize,
+        mut each: impl FnMut(Vec<f64>) -> Result<(), FidError>,
+    ) -> Result<(), FidError> {
+        for chunk in files.chunks(batch_size.max(1)) {
             let mut images = Vec::with_capacity(chunk.len());
             for path in chunk {
                 let (rgb, h, w) = preprocess::load_rgb(path)?;
                 let image = preprocess::image_tensor(rgb, h, w, &self.device);
                 images.push(preprocess::resize_299(image));
             }
-            values.extend(tensor_values(self.features(Tensor::cat(images, 0)))?);
+            each(tensor_values(self.features(Tensor::cat(images, 0)))?)?;
         }
-        Ok(Matrix::new(files.len(), FEATURES, values).expect("files x 2048 features"))
+        Ok(())
     }
 
     /// Pool features of every image under `dir` (see [`preprocess::list_images`]), sorted by
@@ -230,8 +246,48 @@ impl FidExtractor {
         batch_size: usize,
         keep_features: bool,
     ) -> Result<DatasetStatistics, FidError> {
-        let features = self.features_of_folder(dir, batch_size)?;
-        DatasetStatistics::from_features(features, keep_features, Some(self.weights_sha256.clone()))
+        let files = preprocess::list_images(dir)?;
+        let mut collector = FeatureCollector::new(keep_features);
+        self.for_each_feature_batch(&files, batch_size, |batch| collector.add(batch))?;
+        collector.finish(Some(self.weights_sha256.clone()))
+    }
+}
+
+/// Features on their way to statistics: kept whole (for KID), or folded into running moments.
+enum FeatureCollector {
+    Kept(Vec<f64>),
+    Streamed(FeatureMoments),
+}
+
+impl FeatureCollector {
+    fn new(keep_features: bool) -> Self {
+        if keep_features {
+            Self::Kept(Vec::new())
+        } else {
+            Self::Streamed(FeatureMoments::new(FEATURES))
+        }
+    }
+
+    /// Adds `[rows, 2048]` features, row-major.
+    fn add(&mut self, batch: Vec<f64>) -> Result<(), FidError> {
+        match self {
+            Self::Kept(values) => {
+                values.extend(batch);
+                Ok(())
+            }
+            Self::Streamed(moments) => moments.add(&batch),
+        }
+    }
+
+    fn finish(self, weights_sha256: Option<String>) -> Result<DatasetStatistics, FidError> {
+        match self {
+            Self::Kept(values) => {
+                let count = values.len() / FEATURES;
+                let features = Matrix::new(count, FEATURES, values).expect("whole feature rows");
+                DatasetStatistics::from_features(features, true, weights_sha256)
+            }
+            Self::Streamed(moments) => moments.finish(weights_sha256),
+        }
     }
 }
 

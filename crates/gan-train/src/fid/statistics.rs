@@ -108,6 +108,24 @@ impl DatasetStatistics {
         })
     }
 
+    /// Statistics from an already computed mean and unbiased covariance (see
+    /// [`FeatureMoments`](super::FeatureMoments)), without features.
+    pub(crate) fn from_moments(
+        count: usize,
+        mean: Vec<f64>,
+        covariance: Matrix,
+        weights_sha256: Option<String>,
+    ) -> Self {
+        Self {
+            count,
+            mean,
+            covariance,
+            features: None,
+            weights_sha256,
+            factor: OnceLock::new(),
+        }
+    }
+
     /// The feature size.
     pub fn dim(&self) -> usize {
         self.mean.len()
