@@ -144,7 +144,22 @@ impl FidEvaluator {
         let device = device.clone().without_autodiff();
         let extractor = FidExtractor::load(config.weights_path(), &device)?;
         let reference = match &config.reference_statistics {
-            Some(path) => DatasetStatistics::load(path)?,
+            Some(path) => {
+                let statistics = DatasetStatistics::load(path)?;
+                if let Some(theirs) = &statistics.weights_sha256
+                    && theirs != &extractor.weights_sha256
+                {
+                    return Err(TrainError::Setting(format!(
+                        "FID statistics {} were made with other Inception weights (SHA-256 {}) \
+                         than {} ({}): FID values would not compare",
+                        path.display(),
+                        theirs,
+                        config.weights_path().display(),
+                        extractor.weights_sha256
+                    )));
+                }
+                statistics
+            }
             None => {
                 let images = config
                     .reference_images

@@ -240,6 +240,35 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
         on_disk.fid
     );
 
+    // A statistics file given as the reference is used as it is: the cached one gives the
+    // same value; one made with other weights is refused, naming the file.
+    let given = dir.path().join("given");
+    let from_file = fid
+        .clone()
+        .with_reference_statistics(Some(reference_file.clone()));
+    let (_, with_file) = run(&given, None, &config(4, from_file.clone())).unwrap();
+    assert!(!given.join(FID_REFERENCE_FILE).exists(), "nothing computed");
+    assert!((with_file.fid[1].fid - last).abs() <= 1e-6 * last);
+    let mut other = reference.clone();
+    other.weights_sha256 = Some("0".repeat(64));
+    let other_file = dir.path().join("other.fidstats");
+    other.save(&other_file).unwrap();
+    let err = run(
+        &dir.path().join("other"),
+        None,
+        &config(
+            2,
+            fid.clone()
+                .with_reference_statistics(Some(other_file.clone())),
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("other Inception weights") && err.contains("other.fidstats"),
+        "{err}"
+    );
+
     // Stopped after 2 steps and resumed, in a run folder given the first run's cached
     // statistics: the same values, and the cache is used, never recomputed.
     let split = dir.path().join("split");
