@@ -46,12 +46,17 @@ fn main() {
         return;
     }
     for size in sizes {
+        let read_before = bytes_read();
         let started = Instant::now();
         let set = ArtDatasetConfig::new(data.clone().into())
             .with_image_size(size)
             .init()
             .expect("the data set opens");
         let open_s = started.elapsed().as_secs_f64();
+        let open_mb = match (read_before, bytes_read()) {
+            (Some(before), Some(after)) => (after - before) as f64 / 1e6,
+            _ => f64::NAN,
+        };
         let len = set.len();
         let set: Arc<dyn Dataset<PaintingItem>> = Arc::new(set);
         let loader = PrefetchLoader::new(batch_size, threads, 2);
@@ -85,19 +90,28 @@ fn main() {
         if json {
             println!(
                 "{{\"impl\": \"gan-data\", \"size\": {size}, \"images\": {len}, \"threads\": {threads}, \
-                 \"batch_size\": {batch_size}, \"open_s\": {open_s:.3}, \"images_per_s\": {rate:.1}, \
+                 \"batch_size\": {batch_size}, \"open_s\": {open_s:.3}, \"open_mb_read\": {open_mb:.1}, \"images_per_s\": {rate:.1}, \
                  \"cache_fill_s\": {cache_fill_s:.3}, \"cached_images_per_s\": {:.1}}}",
                 len as f64 / cached_s
             );
         } else {
             println!(
-                "{size}x{size}: {len} images, open (scan + header check) {open_s:.2} s, \
+                "{size}x{size}: {len} images, open (scan + header check) {open_s:.2} s reading {open_mb:.1} MB, \
                  decode+resize+batch {rate:.0} img/s on {threads} threads; cached: fill \
                  {cache_fill_s:.2} s, then {:.0} img/s",
                 len as f64 / cached_s
             );
         }
     }
+}
+
+/// Bytes this process has read through system calls so far (`rchar` of `/proc/self/io`,
+/// Linux only), page cache included: what opening a data set costs in I/O.
+fn bytes_read() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines()
+        .find_map(|line| line.strip_prefix("rchar: "))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// One thread, the first 400 images: seconds per image spent reading, decoding and resizing.

@@ -3,7 +3,7 @@
 //! training size, optionally from an in-memory cache.
 
 use crate::csv_labels::{CsvLabels, normalise_key};
-use crate::decode::{DEFAULT_MAX_PIXELS, DecodeFailure, decode_rgb, probe};
+use crate::decode::{DEFAULT_MAX_PIXELS, DecodeFailure, decode_rgb};
 use crate::error::DataError;
 use crate::item::PaintingItem;
 use crate::random::{derive_seed, permutation};
@@ -272,16 +272,15 @@ impl ArtDatasetConfig {
         let checked: Vec<Result<Option<PaintingItem>, DecodeFailure>> = entries
             .par_iter()
             .map(|entry| {
+                if !self.cache {
+                    return store.probe(&entry.file, self.max_pixels).map(|_| None);
+                }
                 let bytes = store.read(&entry.file).map_err(|e| DecodeFailure {
                     reason: SkipReason::Unreadable,
                     message: e.to_string(),
                 })?;
-                if self.cache {
-                    let rgb = decode_rgb(&bytes, self.max_pixels)?;
-                    Ok(Some(to_item(&rgb, size, self.crop, entry.label)))
-                } else {
-                    probe(&bytes, self.max_pixels).map(|_| None)
-                }
+                let rgb = decode_rgb(&bytes, self.max_pixels)?;
+                Ok(Some(to_item(&rgb, size, self.crop, entry.label)))
             })
             .collect();
         let mut kept = Vec::with_capacity(entries.len());

@@ -21,7 +21,7 @@ pub struct DecodeFailure {
 }
 
 impl DecodeFailure {
-    fn new(reason: SkipReason, message: impl Into<String>) -> Self {
+    pub(crate) fn new(reason: SkipReason, message: impl Into<String>) -> Self {
         Self {
             reason,
             message: message.into(),
@@ -89,7 +89,7 @@ fn open_decoder(bytes: &[u8]) -> Result<impl ImageDecoder + '_, DecodeFailure> {
     })
 }
 
-fn check_size((w, h): (u32, u32), max_pixels: u64) -> Result<(u32, u32), DecodeFailure> {
+pub(crate) fn check_size((w, h): (u32, u32), max_pixels: u64) -> Result<(u32, u32), DecodeFailure> {
     if w == 0 || h == 0 {
         return Err(DecodeFailure::new(
             SkipReason::Undecodable,

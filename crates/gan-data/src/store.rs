@@ -132,6 +132,25 @@ impl ImageStore {
         }
     }
 
+    /// Reads a file's width and height from its header, checked against `max_pixels`: from a
+    /// folder only the header is read ([`probe_file`](crate::probe_file)); an archive entry is
+    /// decompressed first.
+    pub fn probe(
+        &self,
+        file: &StoredFile,
+        max_pixels: u64,
+    ) -> Result<(u32, u32), crate::DecodeFailure> {
+        match self {
+            Self::Folder { root } => crate::probe_file(&root.join(&file.key), max_pixels),
+            Self::Zip { .. } => {
+                let bytes = self.read(file).map_err(|e| {
+                    crate::DecodeFailure::new(crate::SkipReason::Unreadable, e.to_string())
+                })?;
+                crate::probe(&bytes, max_pixels)
+            }
+        }
+    }
+
     /// Reads a file's bytes (decompressed).
     pub fn read(&self, file: &StoredFile) -> Result<Vec<u8>, DataError> {
         match self {

@@ -132,3 +132,34 @@ fn raw_originals_with_chinese_names_all_load() {
         }
     }
 }
+
+/// Every image file under `dir`, recursively.
+fn image_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            image_files(&path, out);
+        } else if path.extension().is_some_and(|e| {
+            gan_data::IMAGE_EXTENSIONS
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn header_probe_gives_the_decoders_size_for_every_real_image() {
+    let Some(root) = shared_data() else { return };
+    let mut files = Vec::new();
+    image_files(&root, &mut files);
+    assert!(files.len() > 7_000, "{} images found", files.len());
+    for path in &files {
+        let from_header = gan_data::probe_file(path, u64::MAX);
+        let bytes = std::fs::read(path).unwrap();
+        let from_decoder = gan_data::probe(&bytes, u64::MAX);
+        assert_eq!(from_header, from_decoder, "{}", path.display());
+        assert!(from_header.is_ok(), "{}", path.display());
+    }
+}
