@@ -200,8 +200,15 @@ where
     let fid_evaluator = match &config.fid {
         Some(fid) => {
             if !config.quiet {
+                let reference = match (&fid.reference_statistics, fid.reference_images) {
+                    (Some(file), _) => format!("the statistics in {}", file.display()),
+                    (None, cap) => format!(
+                        "{} training images (statistics cached in the run folder)",
+                        cap.map_or(data.dataset.len(), |n| n.min(data.dataset.len()))
+                    ),
+                };
                 eprintln!(
-                    "FID every {} steps on {} generated images",
+                    "FID every {} steps on {} generated images, against {reference}",
                     fid.every, fid.samples
                 );
             }
