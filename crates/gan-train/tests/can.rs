@@ -1,31 +1,20 @@
 //! CAN through the one training loop: on the embedded styles the discriminator learns to tell
 //! the styles of real images apart, and the run reports the creativity signal.
 
-use burn::prelude::*;
 use gan_core::can::{CanDiscriminator, CanDiscriminatorConfig};
 use gan_core::dcgan::DcganGeneratorConfig;
-use gan_data::{DataSource, OpenedDataset, ProceduralPaintingsConfig};
+use gan_data::{DataSource, OpenedDataset};
 use gan_train::*;
 use std::path::Path;
 
-const SIZE: usize = 32;
-
-fn device() -> Device {
-    gan_core::device::parse_device("cpu").unwrap()
-}
+mod common;
+use common::{RunResult, SIZE, train_models};
 
 fn run(
     out: &Path,
     data: &OpenedDataset,
     steps: usize,
-) -> Result<
-    (
-        TrainedModels<gan_core::dcgan::DcganGenerator, CanDiscriminator>,
-        TrainingSummary,
-    ),
-    TrainError,
-> {
-    let device = device();
+) -> RunResult<gan_core::dcgan::DcganGenerator, CanDiscriminator> {
     let g = DcganGeneratorConfig::new()
         .with_image_size(SIZE)
         .with_feature_maps(16)
@@ -34,12 +23,6 @@ fn run(
         .with_image_size(SIZE)
         .with_feature_maps(16)
         .with_style_hidden(vec![64]);
-    let spec = ModelSpec {
-        architecture: "can".into(),
-        image_size: SIZE,
-        generator: serde_json::to_value(&g).unwrap(),
-        discriminator: serde_json::to_value(&d).unwrap(),
-    };
     let config = TrainingConfig::new()
         .with_batch_size(16)
         .with_steps(Some(steps))
@@ -47,30 +30,22 @@ fn run(
         .with_sample_every(1000)
         .with_checkpoint_every(1000)
         .with_quiet(true);
-    let (generator, discriminator) = gan_core::device::seeded(&device, 5, || {
-        (g.init(&device).unwrap(), d.init(&device).unwrap())
-    });
-    train(
-        generator,
-        discriminator,
+    train_models(
+        "can",
+        &g,
+        &d,
         &CreativeAdversarial::default(),
-        spec,
         data,
         &config,
-        &RunOptions {
-            out_dir: out.to_path_buf(),
-            resume: None,
-        },
-        &device,
+        out,
+        None,
     )
 }
 
 #[test]
 fn style_accuracy_on_real_images_rises_clearly_above_chance() {
     let dir = tempfile::tempdir().unwrap();
-    let data = DataSource::Embedded(ProceduralPaintingsConfig::new().with_len(800))
-        .open(SIZE)
-        .unwrap();
+    let data = common::embedded(800);
     assert_eq!(data.class_names.len(), 5);
     let (_, summary) = run(dir.path(), &data, 60).unwrap();
     let history = &summary.history;

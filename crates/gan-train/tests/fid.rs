@@ -7,16 +7,19 @@
 //!   itself, from `scripts/reference/fid_reference.py --fixtures`): per-image pool features and
 //!   the FID of the two folders. These tests need the weights (`$GAN_INCEPTION_WEIGHTS`, or
 //!   `<repo>/.cache/inception/default_1.pt` as `scripts/fid/fetch_inception_weights.sh`
-//!   installs it) and skip with a note when the file is missing.
+//!   installs it) and skip with a note when the file is missing (under `CI`, which fetches
+//!   it, a missing file fails them).
 
 use gan_train::fid::{
     DatasetStatistics, FidConfig, FidError, FidExtractor, InceptionV3, KidConfig, Matrix,
-    SymmetricEigen, WEIGHTS_ENV, fid_of_folders, frechet_distance, kernel_inception_distance,
-    mmd2_unbiased, sqrtm_psd, trace_sqrt_product,
+    SymmetricEigen, fid_of_folders, frechet_distance, kernel_inception_distance, mmd2_unbiased,
+    sqrtm_psd, trace_sqrt_product,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+mod common;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fid")
@@ -240,24 +243,6 @@ fn random_network_has_the_right_shapes() {
     assert_eq!(out.dims(), [1, 2048]);
 }
 
-/// The weights file, if present.
-fn weights() -> Option<PathBuf> {
-    let path = std::env::var_os(WEIGHTS_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt")
-        });
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!(
-            "note: skipping: Inception weights not found at {} (run scripts/fid/fetch_inception_weights.sh or set {WEIGHTS_ENV})",
-            path.display()
-        );
-        None
-    }
-}
-
 /// Our features of the fixture images (folders a and b), computed once for the tests that
 /// need them, with the extractor that made them.
 struct Fixture {
@@ -270,7 +255,7 @@ fn fixture() -> Option<&'static Fixture> {
     static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
     FIXTURE
         .get_or_init(|| {
-            let weights = weights()?;
+            let weights = common::inception_weights()?;
             let device = gan_core::device::parse_device("cpu").unwrap();
             let extractor = FidExtractor::load(&weights, &device).unwrap();
             let a = extractor
@@ -465,7 +450,9 @@ fn kid_subsets_are_seeded() {
 #[test]
 fn the_weights_file_is_read_without_running_it() {
     use gan_train::fid::torchscript::TorchArchive;
-    let Some(path) = weights() else { return };
+    let Some(path) = common::inception_weights() else {
+        return;
+    };
     let archive = TorchArchive::read(&path).unwrap();
     // 94 convolutions, each with weight, beta, mean and var.
     assert_eq!(archive.tensors.len(), 376);

@@ -8,39 +8,22 @@
 //! `<repo>/.cache/inception/default_1.pt` from `scripts/fid/fetch_inception_weights.sh`)
 //! skip with a note when they are missing, except under `CI`, where they fail.
 
-use burn::prelude::*;
 use gan_core::dcgan::{
     DcganDiscriminator, DcganDiscriminatorConfig, DcganGenerator, DcganGeneratorConfig,
 };
-use gan_data::{DataSource, Dataset, OpenedDataset, ProceduralPaintingsConfig};
-use gan_train::fid::{DatasetStatistics, FidConfig, FidError, WEIGHTS_ENV, fid_of_folders};
+use gan_data::{Dataset, OpenedDataset};
+use gan_train::fid::{DatasetStatistics, FidConfig, FidError, fid_of_folders};
 use gan_train::sample::{generate, to_rgb_images};
 use gan_train::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const SIZE: usize = 32;
+mod common;
+use common::{RunResult, SIZE, device, embedded, inception_weights, train_models};
+
 const SEED: u64 = 11;
 
-fn device() -> Device {
-    gan_core::device::parse_device("cpu").unwrap()
-}
-
-fn spec() -> (DcganGeneratorConfig, DcganDiscriminatorConfig, ModelSpec) {
-    let g = DcganGeneratorConfig::new()
-        .with_image_size(SIZE)
-        .with_feature_maps(8)
-        .with_latent_dim(32);
-    let d = DcganDiscriminatorConfig::new()
-        .with_image_size(SIZE)
-        .with_feature_maps(8);
-    let spec = ModelSpec::from_configs("dcgan", SIZE, &g, &d);
-    (g, d, spec)
-}
-
 fn data() -> OpenedDataset {
-    DataSource::Embedded(ProceduralPaintingsConfig::new().with_len(8))
-        .open(SIZE)
-        .unwrap()
+    embedded(8)
 }
 
 fn config(steps: usize, fid: FidEvaluationConfig) -> TrainingConfig {
@@ -60,54 +43,16 @@ fn run(
     out: &Path,
     resume: Option<&Path>,
     config: &TrainingConfig,
-) -> Result<
-    (
-        TrainedModels<DcganGenerator, DcganDiscriminator>,
-        TrainingSummary,
-    ),
-    TrainError,
-> {
-    let device = device();
-    let (g, d, spec) = spec();
-    let (generator, discriminator) = gan_core::device::seeded(&device, config.seed, || {
-        (g.init(&device).unwrap(), d.init(&device).unwrap())
-    });
-    train(
-        generator,
-        discriminator,
-        &NonSaturating::default(),
-        spec,
-        &data(),
-        config,
-        &RunOptions {
-            out_dir: out.to_path_buf(),
-            resume: resume.map(Path::to_path_buf),
-        },
-        &device,
-    )
-}
-
-/// The weights file; `None` (with a note) when it is missing outside CI.
-fn weights() -> Option<PathBuf> {
-    let path = std::env::var_os(WEIGHTS_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt")
-        });
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI fetches the Inception weights (scripts/fid/fetch_inception_weights.sh), \
-         and {} is missing",
-        path.display()
-    );
-    eprintln!(
-        "note: skipping: Inception weights not found at {}",
-        path.display()
-    );
-    None
+) -> RunResult<DcganGenerator, DcganDiscriminator> {
+    let g = DcganGeneratorConfig::new()
+        .with_image_size(SIZE)
+        .with_feature_maps(8)
+        .with_latent_dim(32);
+    let d = DcganDiscriminatorConfig::new()
+        .with_image_size(SIZE)
+        .with_feature_maps(8);
+    let objective = NonSaturating::default();
+    train_models("dcgan", &g, &d, &objective, &data(), config, out, resume)
 }
 
 fn metadata_metrics(dir: &Path) -> serde_json::Map<String, serde_json::Value> {
@@ -169,7 +114,9 @@ fn write_pngs(images: Vec<image::RgbImage>, dir: &Path) {
 
 #[test]
 fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resume() {
-    let Some(weights) = weights() else { return };
+    let Some(weights) = inception_weights() else {
+        return;
+    };
     let fid = FidEvaluationConfig::new(2)
         .with_samples(4)
         .with_batch_size(3)

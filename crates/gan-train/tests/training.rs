@@ -6,18 +6,15 @@ use gan_core::Discriminator;
 use gan_core::dcgan::{
     DcganDiscriminator, DcganDiscriminatorConfig, DcganGenerator, DcganGeneratorConfig,
 };
-use gan_data::{DataSource, OpenedDataset, PaintingBatch, ProceduralPaintingsConfig};
+use gan_data::{OpenedDataset, PaintingBatch};
 use gan_train::checkpoint;
 use gan_train::sample::latent_noise;
 use gan_train::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const SIZE: usize = 32;
-
-fn device() -> Device {
-    gan_core::device::parse_device("cpu").unwrap()
-}
+mod common;
+use common::{SIZE, device, train_models};
 
 fn configs(feature_maps: usize) -> (DcganGeneratorConfig, DcganDiscriminatorConfig) {
     (
@@ -33,33 +30,18 @@ fn configs(feature_maps: usize) -> (DcganGeneratorConfig, DcganDiscriminatorConf
 
 fn spec(feature_maps: usize) -> ModelSpec {
     let (g, d) = configs(feature_maps);
-    ModelSpec {
-        architecture: "dcgan".into(),
-        image_size: SIZE,
-        generator: serde_json::to_value(&g).unwrap(),
-        discriminator: serde_json::to_value(&d).unwrap(),
-    }
+    ModelSpec::from_configs("dcgan", SIZE, &g, &d)
 }
 
 fn models(seed: u64, device: &Device) -> (DcganGenerator, DcganDiscriminator) {
-    models_with(seed, 8, device)
-}
-
-fn models_with(
-    seed: u64,
-    feature_maps: usize,
-    device: &Device,
-) -> (DcganGenerator, DcganDiscriminator) {
-    let (g, d) = configs(feature_maps);
+    let (g, d) = configs(8);
     gan_core::device::seeded(device, seed, || {
         (g.init(device).unwrap(), d.init(device).unwrap())
     })
 }
 
 fn data(len: usize) -> OpenedDataset {
-    DataSource::Embedded(ProceduralPaintingsConfig::new().with_len(len))
-        .open(SIZE)
-        .unwrap()
+    common::embedded(len)
 }
 
 fn config(steps: usize) -> TrainingConfig {
@@ -74,13 +56,7 @@ fn config(steps: usize) -> TrainingConfig {
         .with_quiet(true)
 }
 
-type RunResult = Result<
-    (
-        TrainedModels<DcganGenerator, DcganDiscriminator>,
-        TrainingSummary,
-    ),
-    TrainError,
->;
+type RunResult = common::RunResult<DcganGenerator, DcganDiscriminator>;
 
 fn run<O: Objective<DcganDiscriminator>>(
     out: &Path,
@@ -100,21 +76,8 @@ fn run_with<O: Objective<DcganDiscriminator>>(
     data: &OpenedDataset,
     feature_maps: usize,
 ) -> RunResult {
-    let device = device();
-    let (g, d) = models_with(config.seed, feature_maps, &device);
-    train(
-        g,
-        d,
-        objective,
-        spec(feature_maps),
-        data,
-        config,
-        &RunOptions {
-            out_dir: out.to_path_buf(),
-            resume: resume.map(Path::to_path_buf),
-        },
-        &device,
-    )
+    let (g, d) = configs(feature_maps);
+    train_models("dcgan", &g, &d, objective, data, config, out, resume)
 }
 
 #[test]

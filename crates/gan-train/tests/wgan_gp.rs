@@ -3,16 +3,15 @@
 
 use gan_core::dcgan::{DcganGenerator, DcganGeneratorConfig};
 use gan_core::wgan::{DcganCritic, DcganCriticConfig};
-use gan_data::{DataSource, OpenedDataset, ProceduralPaintingsConfig};
+use gan_data::OpenedDataset;
 use gan_train::*;
 use std::path::Path;
 
-const SIZE: usize = 32;
+mod common;
+use common::{SIZE, train_models};
 
 fn data(len: usize) -> OpenedDataset {
-    DataSource::Embedded(ProceduralPaintingsConfig::new().with_len(len))
-        .open(SIZE)
-        .unwrap()
+    common::embedded(len)
 }
 
 fn config(steps: usize) -> TrainingConfig {
@@ -39,7 +38,6 @@ fn run(
     config: &TrainingConfig,
     objective: &WassersteinGp,
 ) -> (TrainedModels<DcganGenerator, DcganCritic>, TrainingSummary) {
-    let device = gan_core::device::parse_device("cpu").unwrap();
     let g = DcganGeneratorConfig::new()
         .with_image_size(SIZE)
         .with_feature_maps(8)
@@ -47,29 +45,7 @@ fn run(
     let c = DcganCriticConfig::new()
         .with_image_size(SIZE)
         .with_feature_maps(8);
-    let spec = ModelSpec {
-        architecture: "wgan-gp".into(),
-        image_size: SIZE,
-        generator: serde_json::to_value(&g).unwrap(),
-        discriminator: serde_json::to_value(&c).unwrap(),
-    };
-    let (generator, critic) = gan_core::device::seeded(&device, config.seed, || {
-        (g.init(&device).unwrap(), c.init(&device).unwrap())
-    });
-    train(
-        generator,
-        critic,
-        objective,
-        spec,
-        data,
-        config,
-        &RunOptions {
-            out_dir: out.to_path_buf(),
-            resume: resume.map(Path::to_path_buf),
-        },
-        &device,
-    )
-    .unwrap()
+    train_models("wgan-gp", &g, &c, objective, data, config, out, resume).unwrap()
 }
 
 #[test]
