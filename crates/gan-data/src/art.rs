@@ -573,8 +573,14 @@ fn sorted_unique(names: impl Iterator<Item = String>) -> Vec<String> {
     names
 }
 
-/// Keys of files whose bytes equal an earlier file's (in key order). Only files that share
-/// a size (and, in archives, a CRC-32) are read and hashed.
+/// Bytes of a file's start compared before whole files are hashed.
+const PREFIX_BYTES: usize = 4096;
+
+/// Keys of files whose bytes equal an earlier file's (in key order).
+///
+/// Only files that share a size (and, in archives, a CRC-32) can be equal. In a folder,
+/// those are first told apart by a hash of their first [`PREFIX_BYTES`] bytes, so that only
+/// files that still agree are read whole; archive entries are told apart by their CRC.
 fn find_duplicates(store: &ImageStore, files: &[StoredFile]) -> HashSet<String> {
     let mut groups: HashMap<(u64, Option<u32>), Vec<&StoredFile>> = HashMap::new();
     for file in files.iter().filter(|f| f.size > 0) {
@@ -587,6 +593,26 @@ fn find_duplicates(store: &ImageStore, files: &[StoredFile]) -> HashSet<String> 
         .into_values()
         .filter(|g| g.len() > 1)
         .flatten()
+        .collect();
+    // Folder files larger than the prefix: keep those whose size and prefix hash are shared.
+    let prefixes: Vec<(&StoredFile, Option<[u8; 32]>)> = candidates
+        .par_iter()
+        .map(|file| {
+            let prefix = (file.crc32.is_none() && file.size > PREFIX_BYTES as u64)
+                .then(|| store.read_prefix(file, PREFIX_BYTES).ok())
+                .flatten()
+                .map(|bytes| Sha256::digest(&bytes).into());
+            (*file, prefix)
+        })
+        .collect();
+    let mut by_prefix: HashMap<(u64, Option<[u8; 32]>), usize> = HashMap::new();
+    for (file, prefix) in &prefixes {
+        *by_prefix.entry((file.size, *prefix)).or_default() += 1;
+    }
+    let candidates: Vec<&StoredFile> = prefixes
+        .iter()
+        .filter(|(file, prefix)| by_prefix[&(file.size, *prefix)] > 1)
+        .map(|(file, _)| *file)
         .collect();
     let digests: Vec<(&StoredFile, Option<[u8; 32]>)> = candidates
         .par_iter()

@@ -151,6 +151,35 @@ impl ImageStore {
         }
     }
 
+    /// Reads the first `len` bytes of a file (all of it when shorter; archive entries are
+    /// decompressed up to there).
+    pub fn read_prefix(&self, file: &StoredFile, len: usize) -> Result<Vec<u8>, DataError> {
+        let mut bytes = Vec::with_capacity(len.min(file.size as usize));
+        match self {
+            Self::Folder { root } => {
+                let path = root.join(&file.key);
+                let opened = File::open(&path).map_err(DataError::io(&path))?;
+                opened
+                    .take(len as u64)
+                    .read_to_end(&mut bytes)
+                    .map_err(DataError::io(&path))?;
+            }
+            Self::Zip { archive, .. } => {
+                let zip_error = |e: &dyn std::fmt::Display| DataError::Decode {
+                    path: self.display_path(file),
+                    message: format!("cannot read the archive entry: {e}"),
+                };
+                let mut archive = archive.clone();
+                let entry = archive.by_index(file.slot).map_err(|e| zip_error(&e))?;
+                entry
+                    .take(len as u64)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| zip_error(&e))?;
+            }
+        }
+        Ok(bytes)
+    }
+
     /// Reads a file's bytes (decompressed).
     pub fn read(&self, file: &StoredFile) -> Result<Vec<u8>, DataError> {
         match self {

@@ -709,3 +709,38 @@ fn cache_serves_what_decoding_serves() {
     }
     let _: PathBuf = cached.paths()[0].clone();
 }
+
+#[test]
+fn same_size_files_are_duplicates_only_when_every_byte_agrees() {
+    // Uncompressed BMPs of one size: every file has the same length, and a pixel byte can be
+    // changed anywhere without breaking the file.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("art");
+    let noise = RgbImage::from_fn(64, 64, |x, y| {
+        Rgb([(x * 37 + y * 11) as u8, (x * y) as u8, (x ^ y) as u8])
+    });
+    let original = encode(&DynamicImage::ImageRgb8(noise), image::ImageFormat::Bmp);
+    assert!(original.len() > 3 * 4096);
+    let changed_at = |at: usize| {
+        let mut bytes = original.clone();
+        bytes[at] ^= 0xFF;
+        bytes
+    };
+    write(&root.join("a.bmp"), &original);
+    write(&root.join("b_copy.bmp"), &original);
+    write(
+        &root.join("c_late_change.bmp"),
+        &changed_at(original.len() - 10),
+    );
+    write(&root.join("d_early_change.bmp"), &changed_at(100));
+    write(
+        &root.join("e_copy_of_c.bmp"),
+        &changed_at(original.len() - 10),
+    );
+    let set = open(&root, 8);
+    assert_eq!(set.len(), 3, "a, c and d are distinct; b and e are copies");
+    assert_eq!(set.report().skipped[&SkipReason::Duplicate], 2);
+    for name in ["a.bmp", "c_late_change.bmp", "d_early_change.bmp"] {
+        index_of(&set, name);
+    }
+}
