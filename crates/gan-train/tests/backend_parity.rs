@@ -1,8 +1,9 @@
 //! The same model gives the same numbers on the GPU backends as on the CPU (flex): the same
 //! weights and inputs, copied from the CPU, through generator and discriminator forward, the
 //! losses, one optimizer step of each network (the training loop's own update functions), and
-//! the WGAN-GP penalty with its weight gradients. Small shapes (batch 2, 32x32) keep it quick
-//! on lavapipe, Mesa's software Vulkan, in CI.
+//! the WGAN-GP penalty with its weight gradients, and the FID Inception network's features
+//! (FID during training runs it on the training device). Small shapes (batch 2, 32x32) keep it
+//! quick on lavapipe, Mesa's software Vulkan, in CI.
 //!
 //! Built with `--features wgpu` (or `cuda`); `GAN_PARITY_DEVICE` picks the device to compare
 //! (default `wgpu`; `cuda` on a GPU machine).
@@ -368,4 +369,39 @@ fn wgan_gp_penalty_and_its_weight_gradients_match_the_cpu() {
             &params(&c_cpu, None),
         );
     }
+}
+
+mod common;
+
+#[test]
+fn fid_inception_features_match_the_cpu() {
+    use gan_train::fid::{FEATURES, FidExtractor, InceptionV3};
+    let (cpu, target) = devices();
+    // The real network when its weights are here (CI fetches them), else random weights.
+    let (on_cpu, on_target) = match common::inception_weights() {
+        Some(weights) => (
+            FidExtractor::load(&weights, &cpu).unwrap().model,
+            FidExtractor::load(&weights, &target).unwrap().model,
+        ),
+        None => {
+            let model = seeded(&cpu, 3, || InceptionV3::init_random(&cpu));
+            (model.clone(), model.fork(&target))
+        }
+    };
+    let extractor = |model: InceptionV3, device: &Device| FidExtractor {
+        model,
+        device: device.clone(),
+        weights_sha256: String::new(),
+    };
+    let (on_cpu, on_target) = (extractor(on_cpu, &cpu), extractor(on_target, &target));
+    // Images as a generator gives them, [-1, 1] at 32x32: quantised, resized to 299, features.
+    let features_cpu = on_cpu.features_of_generated(real_batch(&cpu).images);
+    let features_target = on_target.features_of_generated(real_batch(&target).images);
+    assert_eq!(features_target.dims(), [BATCH, FEATURES]);
+    assert_close(
+        "Inception pool features",
+        features_target,
+        features_cpu,
+        1e-4,
+    );
 }
