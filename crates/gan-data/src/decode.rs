@@ -20,7 +20,24 @@ pub struct DecodeFailure {
     pub message: String,
 }
 
+/// What a file that is not in a readable image format is told.
+pub(crate) const NOT_AN_IMAGE: &str =
+    "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)";
+
 impl DecodeFailure {
+    /// The reason behind an `image` crate error: its limits hit (too large), the file ending
+    /// early (truncated), or anything else (undecodable).
+    pub(crate) fn from_image_error(error: image::ImageError) -> Self {
+        let reason = match &error {
+            image::ImageError::Limits(_) => SkipReason::TooLarge,
+            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                SkipReason::Truncated
+            }
+            _ => SkipReason::Undecodable,
+        };
+        Self::new(reason, error.to_string())
+    }
+
     pub(crate) fn new(reason: SkipReason, message: impl Into<String>) -> Self {
         Self {
             reason,
@@ -41,15 +58,7 @@ pub fn decode_rgb(bytes: &[u8], max_pixels: u64) -> Result<image::RgbImage, Deco
     check_size(decoder.dimensions(), max_pixels)?;
     // A broken EXIF block does not make the pixels unusable: keep the stored orientation.
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| {
-        let reason = match &e {
-            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-                SkipReason::Truncated
-            }
-            _ => SkipReason::Undecodable,
-        };
-        DecodeFailure::new(reason, e.to_string())
-    })?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(DecodeFailure::from_image_error)?;
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
@@ -67,26 +76,16 @@ fn open_decoder(bytes: &[u8]) -> Result<impl ImageDecoder + '_, DecodeFailure> {
         .with_guessed_format()
         .map_err(|e| DecodeFailure::new(SkipReason::Undecodable, e.to_string()))?;
     if reader.format().is_none() {
-        return Err(DecodeFailure::new(
-            SkipReason::Undecodable,
-            "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)",
-        ));
+        return Err(DecodeFailure::new(SkipReason::Undecodable, NOT_AN_IMAGE));
     }
     // The pixel limit is ours (checked from the header); the allocation cap stays as a
     // second guard for formats whose header understates what they allocate.
     let mut limits = Limits::default();
     limits.max_alloc = Some(4 << 30);
     reader.limits(limits);
-    reader.into_decoder().map_err(|e| {
-        let reason = match &e {
-            image::ImageError::Limits(_) => SkipReason::TooLarge,
-            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-                SkipReason::Truncated
-            }
-            _ => SkipReason::Undecodable,
-        };
-        DecodeFailure::new(reason, e.to_string())
-    })
+    reader
+        .into_decoder()
+        .map_err(DecodeFailure::from_image_error)
 }
 
 pub(crate) fn check_size((w, h): (u32, u32), max_pixels: u64) -> Result<(u32, u32), DecodeFailure> {

@@ -5,7 +5,7 @@
 //! other segments by their lengths (the `image` crate's JPEG decoder would read the whole file
 //! first). The other formats go through the `image` crate's streaming decoders.
 
-use crate::decode::{DecodeFailure, check_size};
+use crate::decode::{DecodeFailure, NOT_AN_IMAGE, check_size};
 use crate::report::SkipReason;
 use image::{ImageDecoder, ImageFormat, ImageReader};
 use std::fs::File;
@@ -23,27 +23,14 @@ pub fn probe_file(path: &Path, max_pixels: u64) -> Result<(u32, u32), DecodeFail
     }
     let mut reader = BufReader::with_capacity(4096, file);
     let head = reader.fill_buf().map_err(unreadable)?;
-    let format = image::guess_format(head).map_err(|_| {
-        DecodeFailure::new(
-            SkipReason::Undecodable,
-            "not an image in a supported format (JPEG, PNG, WebP, BMP, GIF, TIFF)",
-        )
-    })?;
+    let format = image::guess_format(head)
+        .map_err(|_| DecodeFailure::new(SkipReason::Undecodable, NOT_AN_IMAGE))?;
     let size = if format == ImageFormat::Jpeg {
         jpeg_size(&mut reader)?
     } else {
         let decoder = ImageReader::with_format(reader, format)
             .into_decoder()
-            .map_err(|e| {
-                let reason = match &e {
-                    image::ImageError::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => {
-                        SkipReason::Truncated
-                    }
-                    image::ImageError::Limits(_) => SkipReason::TooLarge,
-                    _ => SkipReason::Undecodable,
-                };
-                DecodeFailure::new(reason, e.to_string())
-            })?;
+            .map_err(DecodeFailure::from_image_error)?;
         decoder.dimensions()
     };
     check_size(size, max_pixels)

@@ -154,7 +154,7 @@ impl ImageStore {
     /// Reads the first `len` bytes of a file (all of it when shorter; archive entries are
     /// decompressed up to there).
     pub fn read_prefix(&self, file: &StoredFile, len: usize) -> Result<Vec<u8>, DataError> {
-        let mut bytes = Vec::with_capacity(len.min(file.size as usize));
+        let mut bytes = Vec::with_capacity(len.min(file.size.min(1 << 30) as usize));
         match self {
             Self::Folder { root } => {
                 let path = root.join(&file.key);
@@ -182,23 +182,7 @@ impl ImageStore {
 
     /// Reads a file's bytes (decompressed).
     pub fn read(&self, file: &StoredFile) -> Result<Vec<u8>, DataError> {
-        match self {
-            Self::Folder { root } => {
-                let path = root.join(&file.key);
-                std::fs::read(&path).map_err(DataError::io(path))
-            }
-            Self::Zip { archive, .. } => {
-                let zip_error = |e: &dyn std::fmt::Display| DataError::Decode {
-                    path: self.display_path(file),
-                    message: format!("cannot read the archive entry: {e}"),
-                };
-                let mut archive = archive.clone();
-                let mut entry = archive.by_index(file.slot).map_err(|e| zip_error(&e))?;
-                let mut bytes = Vec::with_capacity(file.size.min(1 << 30) as usize);
-                entry.read_to_end(&mut bytes).map_err(|e| zip_error(&e))?;
-                Ok(bytes)
-            }
-        }
+        self.read_prefix(file, usize::MAX)
     }
 }
 
