@@ -5,6 +5,8 @@ use crate::error::DataError;
 use crate::item::PaintingItem;
 use crate::procedural::ProceduralPaintingsConfig;
 use crate::report::LoadReport;
+use crate::resize::CropMode;
+use crate::split::SplitConfig;
 use burn::data::dataset::Dataset;
 use std::sync::Arc;
 
@@ -72,6 +74,31 @@ impl DataSource {
                 );
                 if let (Some(csv), Some(column)) = (&config.csv, &config.label_column) {
                     description += &format!(", labels: {} column {column}", csv.display());
+                }
+                // Everything that selects images, so that two selections of one folder never
+                // share a description (FID statistics are cached by it).
+                match &config.split {
+                    SplitConfig::All => {}
+                    SplitConfig::Fraction {
+                        val_fraction,
+                        seed,
+                        part,
+                    } => {
+                        description +=
+                            &format!(", {part:?} part of a {val_fraction} split, seed {seed}")
+                    }
+                    SplitConfig::Column { column, values } => {
+                        description += &format!(", {column} = {}", values.join("|"))
+                    }
+                }
+                if !config.classes.is_empty() {
+                    description += &format!(", styles {}", config.classes.join("|"));
+                }
+                if let Some(cap) = config.max_per_class {
+                    description += &format!(", at most {cap} per style (seed {})", config.seed);
+                }
+                if config.crop == CropMode::Random {
+                    description += ", random crops";
                 }
                 description += ")";
                 Ok(OpenedDataset {

@@ -744,3 +744,25 @@ fn same_size_files_are_duplicates_only_when_every_byte_agrees() {
         index_of(&set, name);
     }
 }
+
+#[test]
+fn descriptions_name_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("art");
+    labelled_folder(&root);
+    let describe =
+        |config: ArtDatasetConfig| DataSource::Files(config).open(8).unwrap().description;
+    let all = describe(ArtDatasetConfig::new(root.clone()));
+    let two = describe(ArtDatasetConfig::new(root.clone()).with_classes(vec!["Cubism".into()]));
+    let capped = describe(ArtDatasetConfig::new(root.clone()).with_max_per_class(Some(2)));
+    let cropped = describe(ArtDatasetConfig::new(root.clone()).with_crop(CropMode::Random));
+    assert!(two.contains("styles Cubism"), "{two}");
+    assert!(capped.contains("at most 2 per style"), "{capped}");
+    assert!(cropped.contains("random crops"), "{cropped}");
+    let all_four = [&all, &two, &capped, &cropped];
+    for (i, a) in all_four.iter().enumerate() {
+        for b in &all_four[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}

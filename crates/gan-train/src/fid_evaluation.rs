@@ -29,7 +29,8 @@ use std::sync::Arc;
 pub const FID_LOG_FILE: &str = "fid.csv";
 /// The cached Inception statistics of the training data in a run folder.
 pub const FID_REFERENCE_FILE: &str = "fid_reference.fidstats";
-/// What [`FID_REFERENCE_FILE`] was computed from (data set, image size, image count, weights).
+/// What [`FID_REFERENCE_FILE`] was computed from (data set and its selection, image size,
+/// image count, weights).
 pub const FID_REFERENCE_KEY_FILE: &str = "fid_reference.json";
 
 /// FID during training.
@@ -111,7 +112,8 @@ struct ReferenceKey {
     images: usize,
     data_set_images: usize,
     image_size: usize,
-    seed: u64,
+    /// The seed of the random draw, when only part of the data set is used.
+    seed: Option<u64>,
     weights_sha256: String,
 }
 
@@ -169,7 +171,7 @@ impl FidEvaluator {
                     images,
                     data_set_images: data.dataset.len(),
                     image_size,
-                    seed: training.seed,
+                    seed: (images < data.dataset.len()).then_some(training.seed),
                     weights_sha256: extractor.weights_sha256.clone(),
                 };
                 match cached_reference(run_dir, &key) {
