@@ -123,18 +123,19 @@ impl TrainFidArgs {
     }
 }
 
-/// The options that say how to read a `--data` folder or archive.
+/// The options that say how to read a `--data` folder or archive (each needs `--data`: the
+/// embedded paintings have no CSV, styles to pick or files to cache).
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct DataArgs {
     /// CSV of labels: a path column (relative to --data) and label columns, e.g. WikiArt's
     /// style_train.csv. Images it does not list are left out.
-    #[arg(long, value_name = "CSV", help_heading = "Data")]
+    #[arg(long, value_name = "CSV", help_heading = "Data", requires = "data")]
     pub labels_csv: Option<PathBuf>,
     /// The CSV column holding the image paths.
-    #[arg(long, default_value = "path", help_heading = "Data")]
+    #[arg(long, default_value = "path", help_heading = "Data", requires = "data")]
     pub path_column: String,
     /// The CSV column to take style labels from [default: labels from the first folder level].
-    #[arg(long, value_name = "COLUMN", help_heading = "Data")]
+    #[arg(long, value_name = "COLUMN", help_heading = "Data", requires = "data")]
     pub label_column: Option<String>,
     /// Keep the images whose CSV column has this value, as COLUMN=VALUE[,VALUE…]
     /// (e.g. split=train).
@@ -142,56 +143,67 @@ pub struct DataArgs {
         long,
         value_name = "COLUMN=VALUES",
         help_heading = "Data",
+        requires = "data",
         conflicts_with = "val_fraction"
     )]
     pub split: Option<String>,
     /// Hold out this fraction of the images as a validation part (seeded by --seed) and
     /// train on the rest.
-    #[arg(long, value_name = "FRACTION", help_heading = "Data")]
+    #[arg(
+        long,
+        value_name = "FRACTION",
+        help_heading = "Data",
+        requires = "data"
+    )]
     pub val_fraction: Option<f64>,
     /// Keep only these styles (comma-separated names).
     #[arg(
         long,
         value_delimiter = ',',
         value_name = "NAMES",
-        help_heading = "Data"
+        help_heading = "Data",
+        requires = "data"
     )]
     pub classes: Vec<String>,
     /// Keep at most this many images per style.
-    #[arg(long, value_name = "N", help_heading = "Data")]
+    #[arg(long, value_name = "N", help_heading = "Data", requires = "data")]
     pub max_per_class: Option<usize>,
     /// Skip images with more pixels than this (decompression bombs).
-    #[arg(long, default_value_t = gan_data::DEFAULT_MAX_PIXELS, help_heading = "Data")]
+    #[arg(long, default_value_t = gan_data::DEFAULT_MAX_PIXELS, help_heading = "Data", requires = "data")]
     pub max_pixels: u64,
     /// Crop non-square images at a random position each epoch instead of the centre.
-    #[arg(long, help_heading = "Data")]
+    #[arg(long, help_heading = "Data", requires = "data")]
     pub random_crop: bool,
     /// Decode every image once and keep it in memory (small data sets: 5,000 images at
     /// 64x64 take 61 MB).
-    #[arg(long, help_heading = "Data")]
+    #[arg(long, help_heading = "Data", requires = "data")]
     pub cache: bool,
 }
 
-impl Default for DataArgs {
-    /// The command line's defaults (folder labels, everything kept, centre crops, no cache),
-    /// taken from the `#[arg]` attributes themselves.
+impl Default for TrainArgs {
+    /// The command line's defaults, taken from the `#[arg]` attributes themselves.
     fn default() -> Self {
-        clap_defaults()
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            train: TrainArgs,
+        }
+        <Defaults as clap::Parser>::parse_from(["defaults"]).train
+    }
+}
+
+impl Default for DataArgs {
+    /// The command line's defaults (folder labels, everything kept, centre crops, no cache).
+    fn default() -> Self {
+        TrainArgs::default().data_options
     }
 }
 
 impl Default for TrainFidArgs {
     /// The command line's defaults: no FID.
     fn default() -> Self {
-        clap_defaults()
+        TrainArgs::default().fid
     }
-}
-
-/// The values a group of options takes when none is given on the command line.
-fn clap_defaults<T: clap::Args + clap::FromArgMatches>() -> T {
-    let command = T::augment_args(clap::Command::new("defaults"));
-    let matches = command.get_matches_from(["defaults"]);
-    T::from_arg_matches(&matches).expect("every option of the group has a default")
 }
 
 impl DataArgs {
@@ -201,6 +213,13 @@ impl DataArgs {
             return Ok(DataSource::from_arg(None));
         };
         if path.as_os_str() == "embedded" {
+            if self != &DataArgs::default() {
+                return Err(Error::Usage(
+                    "the data options (--labels-csv, --classes, --split, --cache, …) read a \
+                     folder or archive, not the embedded paintings"
+                        .into(),
+                ));
+            }
             return Ok(DataSource::from_arg(None));
         }
         let split = match (&self.split, self.val_fraction) {
@@ -447,4 +466,30 @@ pub fn print_summary(summary: &TrainingSummary) {
         );
     }
     println!("checkpoint:   {}", summary.checkpoint.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_come_from_the_command_line_and_its_checks_hold() {
+        let defaults = TrainArgs::default();
+        assert_eq!(defaults.data, None);
+        assert_eq!(defaults.data_options.path_column, "path");
+        assert_eq!(
+            defaults.data_options.max_pixels,
+            gan_data::DEFAULT_MAX_PIXELS
+        );
+        assert_eq!(defaults.fid.fid_every, None);
+        assert_eq!(defaults.fid.fid_samples, 2048);
+        // The `requires = "data"` of the data options names an argument that exists.
+        use clap::CommandFactory;
+        #[derive(clap::Parser)]
+        struct Train {
+            #[command(flatten)]
+            train: TrainArgs,
+        }
+        Train::command().debug_assert();
+    }
 }

@@ -684,3 +684,31 @@ fn ok_owned(args: &[String]) -> String {
 fn fails_owned(args: &[String]) -> String {
     fails(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
+
+#[test]
+fn data_options_without_data_are_a_usage_error() {
+    // The embedded paintings have no CSV or styles to pick: the options would be ignored.
+    for option in [
+        &["--classes", "Cubism"][..],
+        &["--labels-csv", "labels.csv"],
+        &["--cache"],
+    ] {
+        let output = gan()
+            .args(["train", "dcgan", "--steps", "1"])
+            .args(option)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{option:?}: {stderr}");
+        assert!(stderr.contains("--data"), "{option:?}: {stderr}");
+    }
+    let stderr = fails(&[
+        "train",
+        "dcgan",
+        "--data",
+        "embedded",
+        "--classes",
+        "Cubism",
+    ]);
+    assert!(stderr.contains("not the embedded paintings"), "{stderr}");
+}
