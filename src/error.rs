@@ -18,15 +18,15 @@ pub enum Error {
     /// Training, checkpoint or sampling failed.
     #[error(transparent)]
     Train(#[from] gan_train::TrainError),
-    /// A command-line value that cannot be used.
+    /// FID or KID could not be computed (weights, statistics file, images).
+    #[error(transparent)]
+    Fid(#[from] gan_train::fid::FidError),
+    /// A command-line value that cannot be used, or outside what the command accepts.
     #[error("{0}")]
     Usage(String),
     /// A checkpoint this program cannot use.
     #[error("{0}")]
     Unsupported(String),
-    /// A command-line value outside what the command accepts.
-    #[error("{0}")]
-    InvalidArgument(String),
     /// An image that cannot be opened or decoded.
     #[error("cannot read image {path}: {message}")]
     Image {

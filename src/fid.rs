@@ -3,11 +3,11 @@
 //! [`gan_train::fid`]).
 
 use crate::Error;
-use burn::prelude::Device;
 use gan_train::fid::{
-    DatasetStatistics, FidConfig, FidExtractor, FidReport, fid_of_folders, preprocess,
+    DatasetStatistics, FidConfig, FidExtractor, FidReport, compare_statistics, fid_of_folders,
+    preprocess,
 };
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What `gan fid` did.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,7 @@ pub struct FidArgs {
     pub b: PathBuf,
     /// Save the statistics of folder A to file B (for FID against it later) instead of
     /// comparing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "features")]
     pub save_stats: bool,
     /// Also write every image's 2048 pool features to this JSON file (`a/NAME`, `b/NAME`),
     /// as `scripts/reference/fid_reference.py --features` does, for per-image parity checks.
@@ -67,46 +67,50 @@ pub fn run(args: &FidArgs) -> Result<FidOutcome, Error> {
         .with_weights(args.weights.clone())
         .with_batch_size(args.batch_size)
         .with_kid(!args.no_kid);
-    let fid_error = |e: gan_train::fid::FidError| Error::Usage(e.to_string());
     if args.save_stats {
-        let stats = DatasetStatistics::compute(&args.a, &config, &device).map_err(fid_error)?;
-        stats.save(&args.b).map_err(fid_error)?;
+        let stats = DatasetStatistics::compute(&args.a, &config, &device)?;
+        stats.save(&args.b)?;
         return Ok(FidOutcome::Saved {
             count: stats.count,
             path: args.b.clone(),
         });
     }
-    if let Some(out) = &args.features {
-        write_features(&args.a, &args.b, &config, &device, out)?;
-    }
-    let report = fid_of_folders(&args.a, &args.b, &config, &device).map_err(fid_error)?;
-    Ok(FidOutcome::Compared(report))
-}
-
-/// Writes every image's pool features, keyed `a/NAME` and `b/NAME`, as JSON to `out`.
-fn write_features(
-    a: &Path,
-    b: &Path,
-    config: &FidConfig,
-    device: &Device,
-    out: &Path,
-) -> Result<(), Error> {
-    let fid_error = |e: gan_train::fid::FidError| Error::Usage(e.to_string());
-    let extractor = FidExtractor::load(config.weights_path(), device).map_err(fid_error)?;
+    let Some(out) = &args.features else {
+        return Ok(FidOutcome::Compared(fid_of_folders(
+            &args.a, &args.b, &config, &device,
+        )?));
+    };
+    // With --features: extract each folder's features once, write them, and compare.
+    let extractor = FidExtractor::load(config.weights_path(), &device)?;
     let mut map = serde_json::Map::new();
-    for (tag, dir) in [("a", a), ("b", b)] {
-        let files = preprocess::list_images(dir).map_err(fid_error)?;
-        let features = extractor
-            .features_of_files(&files, config.batch_size)
-            .map_err(fid_error)?;
+    let mut statistics = Vec::new();
+    for (tag, dir) in [("a", &args.a), ("b", &args.b)] {
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "--features needs two image folders, and {} is not one",
+                dir.display()
+            )));
+        }
+        let files = preprocess::list_images(dir)?;
+        let features = extractor.features_of_files(&files, config.batch_size)?;
         for (i, file) in files.iter().enumerate() {
             let name = format!("{tag}/{}", file.strip_prefix(dir).unwrap_or(file).display());
             let row = &features.values[i * features.cols..(i + 1) * features.cols];
             map.insert(name, serde_json::json!(row));
         }
+        statistics.push(DatasetStatistics::from_features(
+            features,
+            config.kid,
+            Some(extractor.weights_sha256.clone()),
+        )?);
     }
     std::fs::write(out, serde_json::Value::Object(map).to_string())
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", out.display())))
+        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", out.display())))?;
+    Ok(FidOutcome::Compared(compare_statistics(
+        &statistics[0],
+        &statistics[1],
+        &config,
+    )?))
 }
 
 /// The outcome as text or JSON.

@@ -142,7 +142,7 @@ pub fn load_generator(
 /// Checks an output size given on the command line.
 pub fn check_output_size(size: Option<u32>) -> Result<Option<u32>, Error> {
     match size {
-        Some(px) if px == 0 || px > MAX_OUTPUT_SIZE => Err(Error::InvalidArgument(format!(
+        Some(px) if px == 0 || px > MAX_OUTPUT_SIZE => Err(Error::Usage(format!(
             "--size must be from 1 to {MAX_OUTPUT_SIZE} pixels, got {px}"
         ))),
         _ => Ok(size),
@@ -186,7 +186,7 @@ pub fn images_from_latent(
 /// Writes `args.count` images and their grid; returns the image files (grid last).
 pub fn run(args: &GenerateArgs) -> Result<Vec<PathBuf>, Error> {
     if args.count == 0 || args.count > MAX_COUNT {
-        return Err(Error::InvalidArgument(format!(
+        return Err(Error::Usage(format!(
             "--count must be from 1 to {MAX_COUNT}, got {}",
             args.count
         )));

@@ -110,7 +110,7 @@ pub fn seed_latent(seed: u64, latent_dim: usize, device: &Device) -> Vec<f32> {
 /// number of frames.
 pub fn run(args: &InterpolateArgs) -> Result<(PathBuf, usize), Error> {
     if !(2..=MAX_FRAMES).contains(&args.frames) {
-        return Err(Error::InvalidArgument(format!(
+        return Err(Error::Usage(format!(
             "--frames must be from 2 (the two ends) to {MAX_FRAMES}, got {}",
             args.frames
         )));

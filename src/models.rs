@@ -75,7 +75,7 @@ pub struct Unreadable {
 /// not be read. `dir` may itself be a run folder or a checkpoint folder.
 pub fn find_models(dir: &Path) -> Result<(Vec<ModelEntry>, Vec<Unreadable>), Error> {
     if !dir.is_dir() {
-        return Err(Error::InvalidArgument(format!(
+        return Err(Error::Usage(format!(
             "{} is not a folder (train a model with `gan train dcgan` first; runs go to runs/)",
             dir.display()
         )));

@@ -19,7 +19,7 @@ pub struct PlotArgs {
 /// Redraws `learning_curve.png` and `progress.gif` in the run folder; returns both paths.
 pub fn run(args: &PlotArgs) -> Result<Vec<PathBuf>, Error> {
     if !args.run.join("metrics.csv").is_file() {
-        return Err(Error::InvalidArgument(format!(
+        return Err(Error::Usage(format!(
             "{} is not a run folder: it has no metrics.csv",
             args.run.display()
         )));

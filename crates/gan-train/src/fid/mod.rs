@@ -336,7 +336,17 @@ pub fn fid_of_folders(
     };
     let stats_a = stats(a)?;
     let stats_b = stats(b)?;
-    let fid = frechet_distance_of(&stats_a, &stats_b)?;
+    compare_statistics(&stats_a, &stats_b, config)
+}
+
+/// The FID (and, if `config.kid`, the KID) between two sets of statistics; KID needs both to
+/// hold their features.
+pub fn compare_statistics(
+    stats_a: &DatasetStatistics,
+    stats_b: &DatasetStatistics,
+    config: &FidConfig,
+) -> Result<FidReport, FidError> {
+    let fid = frechet_distance_of(stats_a, stats_b)?;
     let kid = if config.kid {
         match (&stats_a.features, &stats_b.features) {
             (Some(fa), Some(fb)) => Some(kernel_inception_distance(fa, fb, &config.kid_config)?),
