@@ -108,19 +108,26 @@ pub fn download(url: &str, path: &Path, sha256: &str) -> Result<PathBuf, DataErr
     if have > 0 {
         request = request.header("Range", &format!("bytes={have}-"));
     }
-    let response = request.call().map_err(|e| fail(e.to_string()))?;
-    let status = response.status().as_u16();
-    let append = match status {
+    let response = match request.call() {
+        Ok(response) => response,
+        // Nothing after what the part file holds: it is complete (a run that stopped between
+        // writing it and renaming it), or longer than the resource. Keep it if its hash is
+        // right, else start over.
+        Err(ureq::Error::StatusCode(416)) if have > 0 => {
+            if file_sha256(&part)? == sha256 {
+                std::fs::rename(&part, path).map_err(DataError::io(path))?;
+                return Ok(path.to_path_buf());
+            }
+            std::fs::remove_file(&part).map_err(DataError::io(&part))?;
+            return download(url, path, sha256);
+        }
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    let append = match response.status().as_u16() {
         206 => true,
         200 => false,
-        // The part file is already complete (or longer than the resource): start over.
-        416 => false,
         other => return Err(fail(format!("HTTP status {other}"))),
     };
-    if status == 416 {
-        let _ = std::fs::remove_file(&part);
-        return download(url, path, sha256);
-    }
     let mut out = OpenOptions::new()
         .create(true)
         .write(true)

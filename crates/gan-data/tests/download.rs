@@ -3,7 +3,7 @@
 //! SHA-256 is refused, and `.zip` and `.tar.gz` archives are extracted and load.
 #![cfg(feature = "download")]
 
-use gan_data::download::{RemoteArchive, fetch_and_extract, file_sha256};
+use gan_data::download::{RemoteArchive, download, fetch_and_extract, file_sha256};
 use gan_data::{ArtDatasetConfig, Dataset};
 use image::{Rgb, RgbImage};
 use sha2::{Digest, Sha256};
@@ -226,4 +226,32 @@ fn a_wrong_checksum_is_refused_and_nothing_is_kept() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("http://127.0.0.1:9/none.zip"), "{err}");
+}
+
+#[test]
+fn a_complete_part_file_is_kept_and_a_bad_one_downloaded_again() {
+    let body = png([9, 8, 7]);
+    let (address, log) = serve(body.clone(), 0);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{address}/a.png");
+    let path = dir.path().join("a.png");
+    let part = dir.path().join("a.png.part");
+    // A run that stopped after writing the whole part file but before renaming it.
+    std::fs::write(&part, &body).unwrap();
+    download(&url, &path, &sha256(&body)).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), body);
+    assert!(!part.exists());
+    assert_eq!(log.lock().unwrap().len(), 1, "one request, answered 416");
+
+    // A part file as long as the resource but wrong: removed and fetched whole.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&part, vec![0u8; body.len()]).unwrap();
+    download(&url, &path, &sha256(&body)).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), body);
+    let requests = log.lock().unwrap().clone();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert_eq!(
+        requests[2].1, None,
+        "the second try asks for the whole file"
+    );
 }
