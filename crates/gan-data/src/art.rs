@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// File extensions read as images (lower case; matching ignores case).
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"];
@@ -103,6 +104,8 @@ pub struct ArtDataset {
     cache: Option<Vec<PaintingItem>>,
     report: LoadReport,
     late_failures: Mutex<Vec<SkippedFile>>,
+    /// Entries that failed while being served: skipped from then on, never read again.
+    failed: Vec<AtomicBool>,
 }
 
 impl ArtDatasetConfig {
@@ -268,19 +271,13 @@ impl ArtDatasetConfig {
             .collect();
 
         // 4. Check (or decode) every image, in parallel.
-        let size = self.image_size as u32;
         let checked: Vec<Result<Option<PaintingItem>, DecodeFailure>> = entries
             .par_iter()
             .map(|entry| {
                 if !self.cache {
                     return store.probe(&entry.file, self.max_pixels).map(|_| None);
                 }
-                let bytes = store.read(&entry.file).map_err(|e| DecodeFailure {
-                    reason: SkipReason::Unreadable,
-                    message: e.to_string(),
-                })?;
-                let rgb = decode_rgb(&bytes, self.max_pixels)?;
-                Ok(Some(to_item(&rgb, size, self.crop, entry.label)))
+                decode_entry(&store, entry, self).map(Some)
             })
             .collect();
         let mut kept = Vec::with_capacity(entries.len());
@@ -352,6 +349,7 @@ impl ArtDatasetConfig {
                 )
             })
             .collect();
+        let kept_len = kept.len();
         Ok(ArtDataset {
             store,
             entries: kept,
@@ -360,6 +358,7 @@ impl ArtDatasetConfig {
             cache,
             report,
             late_failures: Mutex::new(Vec::new()),
+            failed: (0..kept_len).map(|_| AtomicBool::new(false)).collect(),
         })
     }
 
@@ -456,32 +455,30 @@ impl ArtDataset {
         if let Some(cache) = &self.cache {
             return Ok(cache[index].clone());
         }
-        let path = || self.store.display_path(&entry.file);
-        let bytes = self.store.read(&entry.file)?;
-        let rgb = decode_rgb(&bytes, self.config.max_pixels).map_err(|f| DataError::Decode {
-            path: path(),
+        decode_entry(&self.store, entry, &self.config).map_err(|f| DataError::Decode {
+            path: self.store.display_path(&entry.file),
             message: format!("{}: {}", f.reason.describe(), f.message),
-        })?;
-        Ok(to_item(
-            &rgb,
-            self.config.image_size as u32,
-            self.config.crop,
-            entry.label,
-        ))
+        })
     }
 
-    fn report_late(&self, index: usize, err: &DataError) {
-        let path = self.store.display_path(&self.entries[index].file);
-        let path = path.display().to_string();
-        let mut late = self.late_failures.lock().unwrap_or_else(|e| e.into_inner());
-        if late.iter().all(|f| f.path != path) {
-            eprintln!("warning: skipping unreadable image: {err}");
-            late.push(SkippedFile {
-                path,
-                reason: SkipReason::Undecodable,
-                message: err.to_string(),
-            });
+    /// Records entry `index` as failed (warned about once, skipped from then on).
+    fn report_late(&self, index: usize, failure: DecodeFailure) {
+        if self.failed[index].swap(true, Ordering::Relaxed) {
+            return;
         }
+        let path = self.store.display_path(&self.entries[index].file);
+        eprintln!(
+            "warning: skipping {} ({}: {})",
+            path.display(),
+            failure.reason.describe(),
+            failure.message
+        );
+        let mut late = self.late_failures.lock().unwrap_or_else(|e| e.into_inner());
+        late.push(SkippedFile {
+            path: path.display().to_string(),
+            reason: failure.reason,
+            message: failure.message,
+        });
     }
 }
 
@@ -493,9 +490,15 @@ impl Dataset<PaintingItem> for ArtDataset {
         }
         for offset in 0..len {
             let candidate = (index + offset) % len;
-            match self.load(candidate) {
+            if self.failed[candidate].load(Ordering::Relaxed) {
+                continue;
+            }
+            if let Some(cache) = &self.cache {
+                return Ok(cache[candidate].clone());
+            }
+            match decode_entry(&self.store, &self.entries[candidate], &self.config) {
                 Ok(item) => return Ok(item),
-                Err(err) => self.report_late(candidate, &err),
+                Err(failure) => self.report_late(candidate, failure),
             }
         }
         Err(DatasetError::new(DataError::NothingDecodable {
@@ -507,6 +510,24 @@ impl Dataset<PaintingItem> for ArtDataset {
     fn len(&self) -> usize {
         self.entries.len()
     }
+}
+
+/// Reads, decodes and resizes one entry as `config` says.
+fn decode_entry(
+    store: &ImageStore,
+    entry: &Entry,
+    config: &ArtDatasetConfig,
+) -> Result<PaintingItem, DecodeFailure> {
+    let bytes = store
+        .read(&entry.file)
+        .map_err(|e| DecodeFailure::new(SkipReason::Unreadable, e.to_string()))?;
+    let rgb = decode_rgb(&bytes, config.max_pixels)?;
+    Ok(to_item(
+        &rgb,
+        config.image_size as u32,
+        config.crop,
+        entry.label,
+    ))
 }
 
 fn to_item(rgb: &image::RgbImage, size: u32, crop: CropMode, label: Option<usize>) -> PaintingItem {

@@ -310,6 +310,16 @@ fn bad_files_are_skipped_each_named_once_and_counted() {
         .unwrap();
     assert_eq!(cached.len(), 1);
     assert_eq!(cached.report().bad_files.len(), 4);
+    // Found at open or while training, a file gets the same reason.
+    let reason_of = |report: &LoadReport| {
+        report
+            .bad_files
+            .iter()
+            .find(|f| f.path.ends_with("truncated.png"))
+            .map(|f| f.reason)
+            .unwrap()
+    };
+    assert_eq!(reason_of(&set.report()), reason_of(&cached.report()));
     assert_eq!(
         cached.load(0).unwrap(),
         set.load(index_of(&set, "good.jpg")).unwrap()
