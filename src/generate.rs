@@ -171,14 +171,14 @@ pub fn images_from_latent(
     progress: &DelayedProgress,
     mut each: impl FnMut(usize, RgbImage) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let [count, _] = latent.dims();
-    for start in (0..count).step_by(BATCH) {
-        let len = BATCH.min(count - start);
-        let images = generator.generate_latent(latent.clone().narrow(0, start, len));
-        for (offset, image) in sample::to_rgb_images(images)?.into_iter().enumerate() {
-            each(start + offset, resize_to(image, size))?;
+    let mut index = 0;
+    for batch in sample::latent_batches(latent, BATCH) {
+        let images = sample::to_rgb_images(generator.generate_latent(batch))?;
+        progress.inc(images.len());
+        for image in images {
+            each(index, resize_to(image, size))?;
+            index += 1;
         }
-        progress.inc(len);
     }
     Ok(())
 }

@@ -11,7 +11,7 @@
 use crate::delayed_progress::DelayedProgress;
 use crate::fid::{DatasetStatistics, FidExtractor, default_weights_path, frechet_distance_of};
 use crate::metrics::open_resumed_csv;
-use crate::sample::latent_noise;
+use crate::sample::{latent_batches, latent_noise};
 use crate::{TrainError, TrainingConfig};
 use burn::config::Config;
 use burn::data::dataset::{Dataset, DatasetError};
@@ -210,9 +210,7 @@ impl FidEvaluator {
             fid_noise_seed(self.seed),
             device,
         );
-        let batches = (0..samples).step_by(batch).map(|start| {
-            generator.generate(noise.clone().narrow(0, start, batch.min(samples - start)))
-        });
+        let batches = latent_batches(noise, batch).map(|z| generator.generate(z));
         let generated = self.extractor.statistics_of_generated(batches, false)?;
         Ok(frechet_distance_of(&self.reference, &generated)?)
     }

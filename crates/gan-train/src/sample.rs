@@ -15,6 +15,19 @@ pub fn latent_noise(count: usize, latent_dim: usize, seed: u64, device: &Device)
     StepRandom::new(seed).normal(LATENT_STREAM, [count, latent_dim], device)
 }
 
+/// `latent` cut into consecutive batches of at most `batch` rows (at least one), for
+/// generating many images without holding them all at once.
+///
+/// - `latent`: `[N, latent_dim]`
+/// - yields: `[B, latent_dim]`, the last one possibly shorter
+pub fn latent_batches(latent: Tensor<2>, batch: usize) -> impl Iterator<Item = Tensor<2>> {
+    let [count, _] = latent.dims();
+    let batch = batch.max(1);
+    (0..count)
+        .step_by(batch)
+        .map(move |start| latent.clone().narrow(0, start, batch.min(count - start)))
+}
+
 /// Generates `count` images from `seed` with `generator` in inference mode.
 ///
 /// - returns: `[count, C, H, W]` in `[-1, 1]`
