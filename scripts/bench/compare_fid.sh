@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 BATCH=${1:-16}; ITERS=${2:-3}
 PYTHON=${PYTHON:-python3}
 WEIGHTS=${GAN_INCEPTION_WEIGHTS:-.cache/inception/default_1.pt}
-ours=$(cargo bench -q --bench fid -- --json --batch "$BATCH" --iters "$ITERS" --weights "$WEIGHTS" | tail -n 1)
+ours=$(cargo bench -q -p gan-metrics --bench fid -- --json --batch "$BATCH" --iters "$ITERS" --weights "$WEIGHTS" | tail -n 1)
 theirs=$("$PYTHON" scripts/bench/fid_helper_features.py --weights "$WEIGHTS" --threads 2 --batch "$BATCH" --iters "$ITERS" 2>/dev/null | tail -n 1)
 "$PYTHON" - "$ours" "$theirs" <<'PY'
 import json, sys

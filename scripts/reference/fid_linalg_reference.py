@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Reference values for gan-train's matrix square root, Fréchet distance and KID, from scipy
-and numpy, written to crates/gan-train/tests/fixtures/fid/linalg_reference.json.
+"""Reference values for gan-metrics' matrix square root, Fréchet distance and KID, from scipy
+and numpy, written to crates/gan-metrics/tests/fixtures/fid/linalg_reference.json.
 
     python scripts/reference/fid_linalg_reference.py
 
@@ -18,7 +18,7 @@ import scipy
 import scipy.linalg
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "crates/gan-train/tests/fixtures/fid/linalg_reference.json")
+OUT = os.path.join(ROOT, "crates/gan-metrics/tests/fixtures/fid/linalg_reference.json")
 
 
 def features(rng, n, d, shift):

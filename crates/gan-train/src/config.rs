@@ -1,7 +1,8 @@
 //! Training settings: optimizers, batch size, duration, seed, and what a run writes and
 //! measures when.
 
-use crate::{FidEvaluationConfig, TrainError};
+use crate::error::TrainError;
+use crate::fid_evaluation::config::FidEvaluationConfig;
 use burn::config::Config;
 use burn::optim::{AdamConfig, ModuleOptimizer};
 

@@ -34,7 +34,18 @@ pub enum TrainError {
     },
     /// FID could not be set up or measured.
     #[error(transparent)]
-    Fid(#[from] crate::fid::FidError),
+    Fid(#[from] gan_metrics::FidError),
+    /// A value given to a library call that it cannot use (a count, a size, a folder).
+    #[error("{0}")]
+    Invalid(String),
+    /// An image that cannot be opened or decoded.
+    #[error("cannot read image {path}: {message}")]
+    Image {
+        /// The image file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// A batch could not be loaded.
     #[error("data loading failed: {0}")]
     Loading(String),

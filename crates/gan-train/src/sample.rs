@@ -1,6 +1,6 @@
 //! Sampling: latent noise that depends only on a seed, and image grids as PNG.
 
-use crate::TrainError;
+use crate::error::TrainError;
 use crate::random::{LATENT_STREAM, StepRandom};
 use burn::prelude::*;
 use gan_core::Generator;

@@ -375,7 +375,7 @@ mod common;
 
 #[test]
 fn fid_inception_features_match_the_cpu() {
-    use gan_train::fid::{FEATURES, FidExtractor, InceptionV3};
+    use gan_metrics::{FEATURES, FidExtractor, InceptionV3};
     let (cpu, target) = devices();
     // The real network when its weights are here (CI fetches them), else random weights.
     let (on_cpu, on_target) = match common::inception_weights() {

@@ -12,7 +12,7 @@ use gan_core::dcgan::{
     DcganDiscriminator, DcganDiscriminatorConfig, DcganGenerator, DcganGeneratorConfig,
 };
 use gan_data::{Dataset, OpenedDataset};
-use gan_train::fid::{DatasetStatistics, FidConfig, FidError, fid_of_folders};
+use gan_metrics::{DatasetStatistics, FidConfig, FidError, fid_of_folders};
 use gan_train::sample::{generate, to_rgb_images};
 use gan_train::*;
 use std::path::Path;

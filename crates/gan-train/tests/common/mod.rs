@@ -7,7 +7,7 @@
 use burn::prelude::*;
 use gan_core::{Generator, ModelConfig};
 use gan_data::{DataSource, OpenedDataset, ProceduralPaintingsConfig};
-use gan_train::fid::WEIGHTS_ENV;
+use gan_metrics::WEIGHTS_ENV;
 use gan_train::{
     ModelSpec, Objective, RunOptions, TrainError, TrainedModels, TrainingConfig, TrainingSummary,
     train,

@@ -1,14 +1,12 @@
 //! The training-progress GIF: the run's sample grids, all from one fixed noise batch, in step
 //! order, so the animation shows the same latent vectors becoming paintings.
 
-use crate::gif::{GifFrame, save_gif};
-use crate::{DelayedProgress, TrainError};
+use crate::delayed_progress::DelayedProgress;
+use crate::error::TrainError;
+use crate::output::gif::{GifFrame, save_gif};
 use burn::config::Config;
 use image::imageops::{self, FilterType};
 use std::path::{Path, PathBuf};
-
-/// The file name of the progress GIF in a run folder.
-pub const PROGRESS_GIF_FILE: &str = "progress.gif";
 
 /// How the sample grids become an animation.
 #[derive(Config, Debug, PartialEq)]

@@ -8,102 +8,22 @@
 //! of a run are comparable with each other and a resumed run measures exactly what an
 //! uninterrupted one would.
 
+use crate::checkpoint::write_atomic;
+use crate::config::TrainingConfig;
 use crate::delayed_progress::DelayedProgress;
-use crate::fid::{DatasetStatistics, FidExtractor, default_weights_path, frechet_distance_of};
-use crate::metrics::open_resumed_csv;
+use crate::error::TrainError;
+use crate::fid_evaluation::config::FidEvaluationConfig;
+use crate::output::run_folder::RunFolder;
+use crate::random::{fid_noise_seed, fid_subset_seed};
 use crate::sample::{latent_batches, latent_noise};
-use crate::{TrainError, TrainingConfig};
-use burn::config::Config;
 use burn::data::dataset::{Dataset, DatasetError};
 use burn::prelude::*;
 use gan_core::Generator;
-use gan_data::random::{derive_seed, permutation};
+use gan_data::random::permutation;
 use gan_data::{OpenedDataset, PaintingItem, PrefetchLoader};
+use gan_metrics::{DatasetStatistics, FidExtractor, frechet_distance_of};
 use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The FID log of a run folder: `step,fid,samples,seconds`, one row per evaluation.
-pub const FID_LOG_FILE: &str = "fid.csv";
-/// The cached Inception statistics of the training data in a run folder.
-pub const FID_REFERENCE_FILE: &str = "fid_reference.fidstats";
-/// What [`FID_REFERENCE_FILE`] was computed from (data set and its selection, image size,
-/// image count, weights).
-pub const FID_REFERENCE_KEY_FILE: &str = "fid_reference.json";
-
-/// FID during training.
-#[derive(Config, Debug, PartialEq)]
-pub struct FidEvaluationConfig {
-    /// Evaluate every this many generator steps (and after the last step).
-    pub every: usize,
-    /// Generated images per evaluation. FID is biased upwards for small counts, so only
-    /// values with the same count compare; 2048 (the feature size) or more keeps the
-    /// covariance full rank.
-    #[config(default = 2048)]
-    pub samples: usize,
-    /// Training images behind the data set's statistics, drawn at random (from the run's
-    /// seed); `None`: all of them.
-    #[config(default = "None")]
-    pub reference_images: Option<usize>,
-    /// A statistics file to use as the reference instead of the training images (for example
-    /// from `gan fid DIR --save-stats FILE`).
-    #[config(default = "None")]
-    pub reference_statistics: Option<PathBuf>,
-    /// The Inception weights (`default_1.pt`); `None`: [`default_weights_path`].
-    #[config(default = "None")]
-    pub weights: Option<PathBuf>,
-    /// Images per Inception forward pass.
-    #[config(default = 16)]
-    pub batch_size: usize,
-}
-
-impl FidEvaluationConfig {
-    /// Checks every setting.
-    pub fn validate(&self) -> Result<(), TrainError> {
-        let bad = |message: String| Err(TrainError::Setting(message));
-        if self.every == 0 {
-            return bad("FID every must be at least 1 step".into());
-        }
-        if self.samples < 2 {
-            return bad(format!(
-                "FID needs at least 2 generated images, got {}",
-                self.samples
-            ));
-        }
-        if self.reference_images.is_some_and(|n| n < 2) {
-            return bad(format!(
-                "FID needs at least 2 reference images, got {:?}",
-                self.reference_images
-            ));
-        }
-        if self.batch_size == 0 {
-            return bad("FID batch size must be at least 1".into());
-        }
-        Ok(())
-    }
-
-    /// The weights file these settings name.
-    pub fn weights_path(&self) -> PathBuf {
-        self.weights.clone().unwrap_or_else(default_weights_path)
-    }
-}
-
-/// The seed of the noise behind every FID evaluation of a run with `seed`: evaluation draws
-/// `latent_noise(samples, latent_dim, fid_noise_seed(seed))`.
-pub fn fid_noise_seed(seed: u64) -> u64 {
-    derive_seed(&[seed, 0xF1D])
-}
-
-/// One FID measurement of a run.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FidPoint {
-    /// The generator step it was measured after.
-    pub step: usize,
-    /// The FID.
-    pub fid: f64,
-}
 
 /// What the cached reference statistics were computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,7 +49,7 @@ pub struct FidEvaluator {
 
 impl FidEvaluator {
     /// Loads the Inception weights onto `device` and gets the reference statistics: the
-    /// configured statistics file, or the cached statistics of `data` in `run_dir` when they
+    /// configured statistics file, or the cached statistics of `data` in the run folder `run` when they
     /// were made from the same data, size, count and weights, or else computes them (a
     /// progress bar unless `quiet`) and caches them there.
     ///
@@ -139,7 +59,7 @@ impl FidEvaluator {
         training: &TrainingConfig,
         data: &OpenedDataset,
         image_size: usize,
-        run_dir: &Path,
+        run: &RunFolder,
         device: &Device,
     ) -> Result<Self, TrainError> {
         config.validate()?;
@@ -174,12 +94,12 @@ impl FidEvaluator {
                     seed: (images < data.dataset.len()).then_some(training.seed),
                     weights_sha256: extractor.weights_sha256.clone(),
                 };
-                match cached_reference(run_dir, &key) {
+                match cached_reference(run, &key) {
                     Some(statistics) => statistics,
                     None => {
                         let statistics =
                             reference_statistics(&extractor, config, training, data, images)?;
-                        save_reference(run_dir, &key, &statistics)?;
+                        save_reference(run, &key, &statistics)?;
                         statistics
                     }
                 }
@@ -221,26 +141,27 @@ impl FidEvaluator {
     }
 }
 
-/// The cached statistics in `run_dir`, if they were made from what `key` describes.
-fn cached_reference(run_dir: &Path, key: &ReferenceKey) -> Option<DatasetStatistics> {
-    let text = std::fs::read_to_string(run_dir.join(FID_REFERENCE_KEY_FILE)).ok()?;
+/// The cached statistics in `run`, if they were made from what `key` describes.
+fn cached_reference(run: &RunFolder, key: &ReferenceKey) -> Option<DatasetStatistics> {
+    let text = std::fs::read_to_string(run.fid_reference_key()).ok()?;
     let cached: ReferenceKey = serde_json::from_str(&text).ok()?;
     if &cached != key {
         return None;
     }
-    DatasetStatistics::load(run_dir.join(FID_REFERENCE_FILE)).ok()
+    DatasetStatistics::load(run.fid_reference()).ok()
 }
 
 /// Writes the statistics, then the key that says what they are of.
 fn save_reference(
-    run_dir: &Path,
+    run: &RunFolder,
     key: &ReferenceKey,
     statistics: &DatasetStatistics,
 ) -> Result<(), TrainError> {
-    std::fs::create_dir_all(run_dir).map_err(TrainError::io(run_dir))?;
-    statistics.save(run_dir.join(FID_REFERENCE_FILE))?;
+    let root = run.root();
+    std::fs::create_dir_all(root).map_err(TrainError::io(root))?;
+    statistics.save(run.fid_reference())?;
     let json = serde_json::to_vec_pretty(key).map_err(|e| TrainError::Setting(e.to_string()))?;
-    crate::checkpoint::write_atomic(&run_dir.join(FID_REFERENCE_KEY_FILE), &json)
+    write_atomic(&run.fid_reference_key(), &json)
 }
 
 /// `count` images of a data set, drawn without replacement.
@@ -274,7 +195,7 @@ fn reference_statistics(
     data: &OpenedDataset,
     images: usize,
 ) -> Result<DatasetStatistics, TrainError> {
-    let mut indices = permutation(data.dataset.len(), derive_seed(&[training.seed, 0xF1D5]));
+    let mut indices = permutation(data.dataset.len(), fid_subset_seed(training.seed));
     indices.truncate(images);
     let selection = Arc::new(Selection {
         inner: data.dataset.clone(),
@@ -307,58 +228,3 @@ fn reference_statistics(
     Ok(statistics?)
 }
 
-/// The append-only FID log of a run, [`FID_LOG_FILE`].
-pub struct FidLog {
-    path: PathBuf,
-    file: File,
-}
-
-impl FidLog {
-    /// Opens `path` for a run resumed after `resume_step` steps (0 for a new run), keeping
-    /// the rows up to that step.
-    pub fn open(path: &Path, resume_step: usize) -> Result<Self, TrainError> {
-        let file = open_resumed_csv(path, resume_step, "step,fid,samples,seconds")?;
-        Ok(Self {
-            path: path.to_path_buf(),
-            file,
-        })
-    }
-
-    /// Appends one evaluation.
-    pub fn append(
-        &mut self,
-        point: FidPoint,
-        samples: usize,
-        seconds: f64,
-    ) -> Result<(), TrainError> {
-        writeln!(
-            self.file,
-            "{},{},{samples},{seconds:.2}",
-            point.step, point.fid
-        )
-        .map_err(TrainError::io(&self.path))
-    }
-
-    /// Reads the evaluations of a FID log (none when the file does not exist).
-    pub fn read(path: &Path) -> Result<Vec<FidPoint>, TrainError> {
-        if !path.exists() {
-            return Ok(Vec::new());
-        }
-        let text = std::fs::read_to_string(path).map_err(TrainError::io(path))?;
-        text.lines()
-            .skip(1)
-            .map(|line| {
-                let mut fields = line.split(',');
-                let step = fields.next().and_then(|s| s.parse().ok());
-                let fid = fields.next().and_then(|s| s.parse().ok());
-                match (step, fid) {
-                    (Some(step), Some(fid)) => Ok(FidPoint { step, fid }),
-                    _ => Err(TrainError::Setting(format!(
-                        "bad FID row in {}: {line}",
-                        path.display()
-                    ))),
-                }
-            })
-            .collect()
-    }
-}

@@ -1,6 +1,6 @@
 //! The per-step metrics CSV: losses, D(x), D(G(z)) and throughput.
 
-use crate::TrainError;
+use crate::error::TrainError;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub struct StepMetrics {
     /// Real images per second over this step.
     pub images_per_second: f32,
     /// The objective's own statistics, in the order of its
-    /// [`metric_names`](crate::Objective::metric_names).
+    /// [`metric_names`](crate::objective::Objective::metric_names).
     pub extra: Vec<f32>,
 }
 

@@ -3,9 +3,9 @@
 //! covariances (f64 eigendecompositions), in seconds.
 //!
 //! ```sh
-//! cargo bench --bench fid                     # batch 16, 3 timed iterations, human-readable
-//! cargo bench --bench fid -- --json           # one JSON line (scripts/bench/compare_fid.sh)
-//! cargo bench --bench fid -- --batch 32 --iters 5 --device cpu --weights PATH
+//! cargo bench -p gan-metrics --bench fid                     # batch 16, 3 timed iterations, human-readable
+//! cargo bench -p gan-metrics --bench fid -- --json           # one JSON line (scripts/bench/compare_fid.sh)
+//! cargo bench -p gan-metrics --bench fid -- --batch 32 --iters 5 --device cpu|default --weights PATH
 //! ```
 //!
 //! Uses the weights at `--weights`, `$GAN_INCEPTION_WEIGHTS` or `.cache/inception/default_1.pt`
@@ -13,8 +13,7 @@
 
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use gan::gan_core::device::parse_device;
-use gan::gan_train::fid::{
+use gan_metrics::{
     FidExtractor, InceptionV3, Matrix, default_weights_path, frechet_distance, preprocess,
 };
 use std::time::Instant;
@@ -86,7 +85,12 @@ fn random_covariance(dim: usize, samples: usize, seed: u64) -> (Vec<f64>, Matrix
 
 fn main() {
     let o = options();
-    let device = parse_device(&o.device).expect("device");
+    // `cpu`: flex; `default`: Burn's default device (set BURN_DEVICE=wgpu, cuda, … to pick).
+    let device = match o.device.as_str() {
+        "cpu" | "flex" => Device::flex(),
+        "default" => Device::default(),
+        other => panic!("--device takes cpu or default (with BURN_DEVICE={other}), got {other}"),
+    };
     let weights = o
         .weights
         .clone()

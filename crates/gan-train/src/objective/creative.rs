@@ -1,8 +1,8 @@
 //! CAN's objective (Elgammal et al. 2017, equation 3): the discriminator also learns the styles
 //! of real images; the generator is pushed towards images it finds real but of no one style.
 
-use crate::objective::{FAKE_FLIPS, REAL_FLIPS, mean_probability};
-use crate::{DiscriminatorStep, GeneratorStep, Objective, StepRandom};
+use crate::objective::definition::{DiscriminatorStep, GeneratorStep, Objective, mean_probability};
+use crate::random::{FAKE_FLIPS_STREAM, REAL_FLIPS_STREAM, StepRandom};
 use burn::prelude::*;
 use gan_core::can::CanDiscriminator;
 use gan_core::loss::{
@@ -11,6 +11,7 @@ use gan_core::loss::{
 };
 use gan_core::{ConfigError, Discriminator};
 use gan_data::PaintingBatch;
+use serde::{Deserialize, Serialize};
 
 /// The Creative Adversarial Network's objective.
 ///
@@ -23,7 +24,7 @@ use gan_data::PaintingBatch;
 /// Each step also reports the style accuracy on the real batch (`style_acc_real`) and the
 /// mean entropy of D's style distribution on the fakes (`style_entropy_fake`, in nats, at most
 /// `ln K`): the paper's creativity signal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreativeAdversarial {
     /// How the real/fake targets are made (smoothing, flips).
     pub labels: LabelConfig,
@@ -93,10 +94,10 @@ impl Objective<CanDiscriminator> for CreativeAdversarial {
         let adversarial = discriminator_loss(
             real_out.real_fake.clone(),
             self.labels
-                .real_targets_from(random.uniform(REAL_FLIPS, [n_real, 1], &device)),
+                .real_targets_from(random.uniform(REAL_FLIPS_STREAM, [n_real, 1], &device)),
             fake_logits.clone(),
             self.labels
-                .fake_targets_from(random.uniform(FAKE_FLIPS, [n_fake, 1], &device)),
+                .fake_targets_from(random.uniform(FAKE_FLIPS_STREAM, [n_fake, 1], &device)),
         );
         // The training loop guarantees labels for this objective; without them the style
         // term is left out rather than panicking.

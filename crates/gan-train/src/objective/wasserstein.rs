@@ -1,18 +1,17 @@
 //! WGAN-GP's objective (Gulrajani et al. 2017): Wasserstein losses, several critic steps per
 //! generator step, and the gradient penalty on random interpolates.
 
-use crate::{DiscriminatorStep, GeneratorStep, Objective, StepRandom};
-
-/// The random stream of the interpolation weights ε.
-const INTERPOLATION: u64 = 3;
+use crate::objective::definition::{DiscriminatorStep, GeneratorStep, Objective};
+use crate::random::{INTERPOLATION_STREAM, StepRandom};
 use burn::prelude::*;
 use gan_core::loss::{Penalty, finite_difference_gradient_penalty, gradient_penalty};
 use gan_core::wgan::InputGradient;
 use gan_core::{ConfigError, Discriminator};
 use gan_data::PaintingBatch;
+use serde::{Deserialize, Serialize};
 
 /// How the gradient penalty's weight gradients are computed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum PenaltyGradient {
     /// Exact, through the critic's explicit input gradient (matches PyTorch's double backward).
     Exact,
@@ -31,7 +30,7 @@ pub enum PenaltyGradient {
 /// In the metrics, `d_x` and `d_g_z*` are mean critic scores (not probabilities), and the
 /// objective adds `wasserstein` (the estimate `mean D(x) − mean D(x̃)`), `grad_norm` (the mean
 /// ‖∇x̂ D(x̂)‖₂) and `penalty` (before λ).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WassersteinGp {
     /// λ (10 in the paper).
     pub penalty_weight: f64,
@@ -106,7 +105,7 @@ where
         let batch = real.images.dims()[0];
         let real_mean = critic.logits(real.images.clone()).mean();
         let fake_mean = critic.logits(fake.clone()).mean();
-        let epsilon = random.uniform(INTERPOLATION, [batch], &device);
+        let epsilon = random.uniform(INTERPOLATION_STREAM, [batch], &device);
         let Penalty {
             value: penalty,
             mean_gradient_norm,

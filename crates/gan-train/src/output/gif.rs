@@ -1,6 +1,7 @@
 //! Animated GIFs from RGB frames: the training-progress GIF and latent-space walks.
 
-use crate::{DelayedProgress, TrainError};
+use crate::delayed_progress::DelayedProgress;
+use crate::error::TrainError;
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::{Delay, DynamicImage, Frame, RgbImage};
 use std::fs::File;

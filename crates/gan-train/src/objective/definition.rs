@@ -1,17 +1,11 @@
-//! What makes one GAN variant differ from another: how the two losses are computed and how many
-//! discriminator steps run per generator step. The training loop is shared.
+//! The [`Objective`] trait: what makes one GAN variant differ from another (how the two losses
+//! are computed and how many discriminator steps run per generator step), and what each side of
+//! a step reports. The training loop is shared.
 
-use crate::StepRandom;
+use crate::random::StepRandom;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
-use gan_core::Discriminator;
-use gan_core::loss::{LabelConfig, discriminator_loss, non_saturating_generator_loss};
 use gan_data::PaintingBatch;
-
-/// The random stream of the label flips of real images.
-pub(crate) const REAL_FLIPS: u64 = 1;
-/// The random stream of the label flips of generated images.
-pub(crate) const FAKE_FLIPS: u64 = 2;
 
 /// The discriminator's side of one step.
 #[derive(Debug, Clone)]
@@ -94,85 +88,7 @@ pub trait Objective<D: Module>: Send {
     fn settings(&self) -> serde_json::Value;
 }
 
-/// DCGAN's objective: binary cross-entropy for the discriminator (with optional one-sided label
-/// smoothing and label-flip noise) and the non-saturating loss for the generator.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NonSaturating {
-    /// How the discriminator's targets are made.
-    pub labels: LabelConfig,
-}
-
-impl NonSaturating {
-    /// The objective with the given label settings (checked).
-    pub fn new(labels: LabelConfig) -> Result<Self, gan_core::ConfigError> {
-        labels.validate()?;
-        Ok(Self { labels })
-    }
-}
-
-impl Default for NonSaturating {
-    fn default() -> Self {
-        Self {
-            labels: LabelConfig::new(),
-        }
-    }
-}
-
 /// The mean sigmoid of logits, detached: D(x) or D(G(z)) as a probability.
 pub(crate) fn mean_probability(logits: Tensor<2>) -> Tensor<1> {
     sigmoid(logits.detach()).mean()
-}
-
-impl<D: Discriminator> Objective<D> for NonSaturating {
-    fn name(&self) -> &'static str {
-        "dcgan"
-    }
-
-    fn discriminator_step(
-        &self,
-        discriminator: &D,
-        real: &PaintingBatch,
-        fake: Tensor<4>,
-        random: &StepRandom,
-    ) -> DiscriminatorStep {
-        let device = real.images.device();
-        let real_logits = discriminator.logits(real.images.clone());
-        let fake_logits = discriminator.logits(fake);
-        let (n_real, n_fake) = (real_logits.dims()[0], fake_logits.dims()[0]);
-        DiscriminatorStep {
-            real_score: mean_probability(real_logits.clone()),
-            fake_score: mean_probability(fake_logits.clone()),
-            metrics: Vec::new(),
-            loss: discriminator_loss(
-                real_logits,
-                self.labels
-                    .real_targets_from(random.uniform(REAL_FLIPS, [n_real, 1], &device)),
-                fake_logits,
-                self.labels
-                    .fake_targets_from(random.uniform(FAKE_FLIPS, [n_fake, 1], &device)),
-            ),
-        }
-    }
-
-    fn generator_step(
-        &self,
-        discriminator: &D,
-        fake: Tensor<4>,
-        _real: &PaintingBatch,
-        _random: &StepRandom,
-    ) -> GeneratorStep {
-        let fake_logits = discriminator.logits(fake);
-        GeneratorStep {
-            fake_score: mean_probability(fake_logits.clone()),
-            loss: non_saturating_generator_loss(fake_logits),
-            metrics: Vec::new(),
-        }
-    }
-
-    fn settings(&self) -> serde_json::Value {
-        serde_json::json!({
-            "label_smoothing": self.labels.smoothing,
-            "label_flip_probability": self.labels.flip_probability,
-        })
-    }
 }

@@ -1,0 +1,188 @@
+//! Batched generation from a trained generator: images from a seed (the same seed always gives
+//! the same images), resized to an output size, written as PNGs with a grid. What
+//! `gan generate`, the studio and notebooks call.
+
+use crate::delayed_progress::DelayedProgress;
+use crate::error::TrainError;
+use crate::sample::{grid, latent_batches, latent_noise, save_png, to_rgb_images};
+use burn::config::Config;
+use burn::prelude::*;
+use gan_core::Generator;
+use image::RgbImage;
+use image::imageops::{self, FilterType};
+use std::path::{Path, PathBuf};
+
+/// The largest output size, in pixels.
+pub const MAX_OUTPUT_SIZE: u32 = 4096;
+
+/// At most this many images go into `grid.png` (the first ones).
+pub const MAX_GRID_IMAGES: usize = 64;
+
+/// The most images one generation makes (their latent noise is drawn at once).
+pub const MAX_COUNT: usize = 100_000;
+
+/// What to generate.
+#[derive(Config, Debug, PartialEq)]
+pub struct GenerationConfig {
+    /// How many images.
+    #[config(default = 16)]
+    pub count: usize,
+    /// Seed of the latent noise: image `i` depends only on the seed and `i`.
+    #[config(default = 0)]
+    pub seed: u64,
+    /// Output size in pixels (`None`: the model's). Other sizes are resampled with a Lanczos
+    /// filter, which adds no detail.
+    #[config(default = "None")]
+    pub size: Option<u32>,
+    /// Images per forward pass.
+    #[config(default = 16)]
+    pub batch_size: usize,
+    /// No progress bar (otherwise one appears when generation takes over a second).
+    #[config(default = false)]
+    pub quiet: bool,
+}
+
+impl GenerationConfig {
+    /// Checks the count (1 to [`MAX_COUNT`]), the size and the batch size.
+    pub fn validate(&self) -> Result<(), TrainError> {
+        if self.count == 0 || self.count > MAX_COUNT {
+            return Err(TrainError::Invalid(format!(
+                "the image count must be from 1 to {MAX_COUNT}, got {}",
+                self.count
+            )));
+        }
+        if self.batch_size == 0 {
+            return Err(TrainError::Invalid("the batch size must be at least 1".into()));
+        }
+        check_output_size(self.size).map(drop)
+    }
+
+    /// Calls `each(i, image)` for every image, in order, at the output size.
+    pub fn for_each_image<G: Generator>(
+        &self,
+        generator: &G,
+        device: &Device,
+        each: impl FnMut(usize, RgbImage) -> Result<(), TrainError>,
+    ) -> Result<(), TrainError> {
+        self.validate()?;
+        let latent = latent_noise(self.count, generator.latent_dim(), self.seed, device);
+        let progress = DelayedProgress::new(self.count, "images", self.quiet);
+        images_from_latent(generator, latent, self.batch_size, self.size, &progress, each)?;
+        progress.finish();
+        Ok(())
+    }
+
+    /// The images, in order, at the output size.
+    pub fn images<G: Generator>(
+        &self,
+        generator: &G,
+        device: &Device,
+    ) -> Result<Vec<RgbImage>, TrainError> {
+        let mut images = Vec::with_capacity(self.count);
+        self.for_each_image(generator, device, |_, image| {
+            images.push(image);
+            Ok(())
+        })?;
+        Ok(images)
+    }
+
+    /// Writes `image-NNN.png` for every image and `grid.png` (the first
+    /// [`MAX_GRID_IMAGES`]) into `out`; returns the files, the grid last.
+    pub fn write<G: Generator>(
+        &self,
+        generator: &G,
+        out: &Path,
+        device: &Device,
+    ) -> Result<Vec<PathBuf>, TrainError> {
+        let mut written = Vec::with_capacity(self.count + 1);
+        let mut grid_images = Vec::new();
+        self.for_each_image(generator, device, |i, image| {
+            let path = out.join(format!("image-{i:03}.png"));
+            save_png(&image, &path)?;
+            written.push(path);
+            if grid_images.len() < MAX_GRID_IMAGES {
+                grid_images.push(image);
+            }
+            Ok(())
+        })?;
+        let columns = (grid_images.len() as f64).sqrt().ceil() as usize;
+        let grid_path = out.join("grid.png");
+        save_png(&grid(&grid_images, columns), &grid_path)?;
+        written.push(grid_path);
+        Ok(written)
+    }
+}
+
+/// Checks an output size: `None` (the model's) or 1 to [`MAX_OUTPUT_SIZE`] pixels.
+pub fn check_output_size(size: Option<u32>) -> Result<Option<u32>, TrainError> {
+    match size {
+        Some(px) if px == 0 || px > MAX_OUTPUT_SIZE => Err(TrainError::Invalid(format!(
+            "the output size must be from 1 to {MAX_OUTPUT_SIZE} pixels, got {px}"
+        ))),
+        _ => Ok(size),
+    }
+}
+
+/// `image` at `size` x `size` pixels (Lanczos resampling), or as it is when `size` is `None`
+/// or its own size.
+pub fn resize_to(image: RgbImage, size: Option<u32>) -> RgbImage {
+    match size {
+        Some(px) if image.dimensions() != (px, px) => {
+            imageops::resize(&image, px, px, FilterType::Lanczos3)
+        }
+        _ => image,
+    }
+}
+
+/// Runs `generator` in inference mode over `latent` in batches of `batch`, resizes to `size`,
+/// and hands each image to `each` in order, counting it on `progress`.
+///
+/// - `latent`: `[N, latent_dim]`
+pub fn images_from_latent<G: Generator>(
+    generator: &G,
+    latent: Tensor<2>,
+    batch: usize,
+    size: Option<u32>,
+    progress: &DelayedProgress,
+    mut each: impl FnMut(usize, RgbImage) -> Result<(), TrainError>,
+) -> Result<(), TrainError> {
+    let generator = generator.valid();
+    let mut index = 0;
+    for batch in latent_batches(latent, batch) {
+        let images = to_rgb_images(generator.generate(batch))?;
+        progress.inc(images.len());
+        for image in images {
+            each(index, resize_to(image, size))?;
+            index += 1;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_outside_the_range_are_refused() {
+        assert!(check_output_size(None).unwrap().is_none());
+        assert_eq!(check_output_size(Some(512)).unwrap(), Some(512));
+        for bad in [0, MAX_OUTPUT_SIZE + 1] {
+            let err = check_output_size(Some(bad)).unwrap_err();
+            assert!(err.to_string().contains(&format!("got {bad}")), "{err}");
+        }
+        let err = GenerationConfig::new().with_count(0).validate().unwrap_err();
+        assert!(err.to_string().contains("got 0"), "{err}");
+    }
+
+    #[test]
+    fn resize_keeps_or_resamples() {
+        let image = RgbImage::from_pixel(4, 4, image::Rgb([10, 200, 30]));
+        assert_eq!(resize_to(image.clone(), None), image);
+        assert_eq!(resize_to(image.clone(), Some(4)), image);
+        let big = resize_to(image, Some(9));
+        assert_eq!(big.dimensions(), (9, 9));
+        // A flat colour stays flat under Lanczos.
+        assert!(big.pixels().all(|p| p.0 == [10, 200, 30]));
+    }
+}

@@ -1,0 +1,63 @@
+//! The built-in objectives as one serialisable value.
+
+use crate::objective::creative::CreativeAdversarial;
+use crate::objective::non_saturating::NonSaturating;
+use crate::objective::wasserstein::WassersteinGp;
+use gan_core::ConfigError;
+use serde::{Deserialize, Serialize};
+
+/// One of the built-in objectives with its settings, tagged by kind in JSON
+/// (`{"type": "wasserstein-gp", "penalty_weight": 10.0, ...}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ObjectiveConfig {
+    /// DCGAN's binary cross-entropy and non-saturating generator loss.
+    NonSaturating(NonSaturating),
+    /// CAN's: the discriminator learns the styles, the generator is pushed to style ambiguity.
+    CreativeAdversarial(CreativeAdversarial),
+    /// WGAN-GP's Wasserstein losses with the exact gradient penalty.
+    WassersteinGp(WassersteinGp),
+}
+
+impl ObjectiveConfig {
+    /// The objective's short name, as logs and checkpoints write it (`dcgan`, `can`, `wgan-gp`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::NonSaturating(_) => "dcgan",
+            Self::CreativeAdversarial(_) => "can",
+            Self::WassersteinGp(_) => "wgan-gp",
+        }
+    }
+
+    /// Checks the settings (label noise in range, weights finite and non-negative, at least
+    /// one critic step).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        match self {
+            Self::NonSaturating(o) => NonSaturating::new(o.labels.clone()).map(drop),
+            Self::CreativeAdversarial(o) => {
+                CreativeAdversarial::new(o.labels.clone(), o.style_weight, o.ambiguity).map(drop)
+            }
+            Self::WassersteinGp(o) => {
+                WassersteinGp::new(o.penalty_weight, o.critic_steps, o.penalty_gradient).map(drop)
+            }
+        }
+    }
+}
+
+impl From<NonSaturating> for ObjectiveConfig {
+    fn from(objective: NonSaturating) -> Self {
+        Self::NonSaturating(objective)
+    }
+}
+
+impl From<CreativeAdversarial> for ObjectiveConfig {
+    fn from(objective: CreativeAdversarial) -> Self {
+        Self::CreativeAdversarial(objective)
+    }
+}
+
+impl From<WassersteinGp> for ObjectiveConfig {
+    fn from(objective: WassersteinGp) -> Self {
+        Self::WassersteinGp(objective)
+    }
+}

@@ -1,0 +1,22 @@
+//! Objectives: what makes one GAN variant differ from another. Each is one file; the training
+//! loop is shared.
+//!
+//! - [`Objective`] (in `definition.rs`): the trait, and what each side of a step reports;
+//! - [`NonSaturating`]: DCGAN's; [`CreativeAdversarial`]: CAN's; [`WassersteinGp`]: WGAN-GP's;
+//! - [`ObjectiveConfig`]: the built-in objectives as one serialisable value, as
+//!   [`Experiment`](crate::experiment::Experiment) and checkpoints record them.
+//!
+//! A new objective is a type that implements [`Objective`] for its discriminator type, trained
+//! with [`train`](crate::trainer::train) (see `examples/custom_objective.rs`).
+
+pub mod config;
+pub mod creative;
+pub mod definition;
+pub mod non_saturating;
+pub mod wasserstein;
+
+pub use config::ObjectiveConfig;
+pub use creative::CreativeAdversarial;
+pub use definition::{DiscriminatorStep, GeneratorStep, Objective};
+pub use non_saturating::NonSaturating;
+pub use wasserstein::{PenaltyGradient, WassersteinGp};
