@@ -9,13 +9,11 @@
 
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use gan::gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
-use gan::gan_core::device::parse_device;
-use gan::gan_data::PaintingBatch;
-use gan::gan_train::sample::latent_noise;
-use gan::gan_train::{
-    AdamSettings, NonSaturating, StepRandom, discriminator_update, generator_update,
-};
+use gan::core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
+use gan::core::device::parse_device;
+use gan::data::PaintingBatch;
+use gan::train::sample::latent_noise;
+use gan::train::{AdamSettings, NonSaturating, StepRandom, discriminator_update, generator_update};
 use std::time::Instant;
 
 struct Options {

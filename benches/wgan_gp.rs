@@ -10,13 +10,13 @@
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use gan::gan_core::dcgan::DcganGeneratorConfig;
-use gan::gan_core::device::parse_device;
-use gan::gan_core::loss::gradient_penalty;
-use gan::gan_core::wgan::DcganCriticConfig;
-use gan::gan_data::PaintingBatch;
-use gan::gan_train::{StepRandom, WassersteinGp, discriminator_update, generator_update};
-use gan::wgan::default_adam;
+use gan::core::dcgan::DcganGeneratorConfig;
+use gan::core::device::parse_device;
+use gan::core::loss::gradient_penalty;
+use gan::core::wgan::DcganCriticConfig;
+use gan::data::PaintingBatch;
+use gan::train::experiment::presets::wgan_gp_adam as default_adam;
+use gan::train::{StepRandom, WassersteinGp, discriminator_update, generator_update};
 use std::time::Instant;
 
 fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -56,7 +56,7 @@ fn main() {
     let device =
         parse_device(&arg("--device", "cpu".to_string())).unwrap_or_else(|e| panic!("{e}"));
     let device = device.autodiff();
-    let (critic, generator) = gan::gan_core::device::seeded(&device, 0, || {
+    let (critic, generator) = gan::core::device::seeded(&device, 0, || {
         (
             DcganCriticConfig::new()
                 .with_image_size(size)

@@ -1,5 +1,6 @@
-//! Trains DCGAN at 64x64: on the embedded procedural paintings by default, or on
-//! `--data DIR`. Run with `--help` for the options.
+//! Trains DCGAN at 64x64 through the library's front door, [`Experiment`]: on the embedded
+//! procedural paintings by default (no download), or on `--data DIR`. The same as
+//! `gan train dcgan`, with its most used options; `gan train dcgan --help` lists them all.
 //!
 //! ```sh
 //! cargo run --release --example dcgan64
@@ -7,6 +8,61 @@
 //! cargo run --release --example dcgan64 --features cuda -- --device cuda
 //! ```
 
-fn main() {
-    gan::dcgan::cli_main(64);
+use clap::Parser;
+use gan::data::DataSource;
+use gan::train::Experiment;
+use std::path::PathBuf;
+
+/// Train DCGAN on the embedded procedural paintings or on --data DIR.
+#[derive(Parser)]
+struct Args {
+    /// Training images: a folder or .zip archive, one sub-folder per style [default: embedded].
+    #[arg(long)]
+    data: Option<String>,
+    /// Generator steps [default: 200 unless --epochs is given].
+    #[arg(long, conflicts_with = "epochs")]
+    steps: Option<usize>,
+    /// Passes over the data set.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Images per batch.
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+    /// Run folder.
+    #[arg(long, default_value = "runs/dcgan64")]
+    out: PathBuf,
+    /// Continue from a run folder or checkpoint folder.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// cpu, wgpu, cuda or cuda:N (its backend must be compiled in).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+}
+
+fn main() -> std::process::ExitCode {
+    match train(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn train(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let device = gan::core::device::parse_device(&args.device)?;
+    let mut experiment = Experiment::dcgan(64)
+        .with_data(DataSource::from_arg(args.data.as_deref()))
+        .with_run_dir(args.out)
+        .with_resume(args.resume);
+    experiment.training.batch_size = args.batch_size;
+    if let Some(epochs) = args.epochs {
+        experiment.training.steps = None;
+        experiment.training.epochs = epochs;
+    } else if let Some(steps) = args.steps {
+        experiment.training.steps = Some(steps);
+    }
+    let summary = experiment.train(&device)?;
+    println!("{summary}");
+    Ok(())
 }

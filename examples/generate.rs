@@ -1,10 +1,40 @@
-//! Writes images from a trained checkpoint: `--count` images and their grid, the same images
-//! for the same `--seed`. Run with `--help` for the options.
+//! Writes images from a trained model: opens its checkpoint, rebuilds the generator from the
+//! configuration the checkpoint records, and generates from a seed (the same seed gives the
+//! same images as `gan generate --seed`). Then lets the discriminator judge the first one.
 //!
 //! ```sh
-//! cargo run --release --example generate -- runs/dcgan64 --count 16 --seed 7
+//! cargo run --release --example dcgan64            # trains runs/dcgan64 first
+//! cargo run --release --example generate -- runs/dcgan64 7
 //! ```
 
-fn main() {
-    gan::generate::cli_main();
+use gan::train::judge::judge_images;
+use gan::train::{Checkpoint, GenerationConfig};
+use std::path::Path;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let model = args.next().unwrap_or_else(|| "runs/dcgan64".into());
+    let seed: u64 = args.next().map_or(Ok(0), |s| s.parse())?;
+    let device = gan::core::device::parse_device("cpu")?;
+
+    let checkpoint = Checkpoint::open(&model)?;
+    let generator = checkpoint.generator(&device)?;
+    let files = GenerationConfig::new()
+        .with_count(16)
+        .with_seed(seed)
+        .write(&generator, Path::new("generated"), &device)?;
+    for file in &files {
+        println!("{}", file.display());
+    }
+
+    let discriminator = checkpoint.discriminator(&device)?;
+    let names = &checkpoint.metadata.class_names;
+    for score in judge_images(&discriminator, names, &files[..1], 3, &device)? {
+        println!(
+            "{}: raw score {:.3}",
+            score.image.display(),
+            score.raw_score
+        );
+    }
+    Ok(())
 }

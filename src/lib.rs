@@ -1,36 +1,27 @@
 //! # gan
 //!
-//! Generative adversarial networks that make paintings, on Burn. This crate ties the workspace
-//! together for the `gan` program and the examples, which make the same calls:
+//! Generative adversarial networks that make paintings, on Burn: the umbrella library over the
+//! workspace's crates (as `burn` re-exports its own), and the `gan` program.
 //!
-//! - [`gan_core`]: generator, discriminator and losses;
-//! - [`gan_data`]: art data sets and batching;
-//! - [`gan_train`]: the training loop, checkpoints and samples;
-//! - [`train_args`]: the options and steps every training program shares;
-//! - [`dcgan`]: DCGAN training from command-line arguments (`examples/dcgan64.rs`);
-//! - [`can`]: CAN training from command-line arguments (`examples/can64.rs`);
-//! - [`wgan`]: WGAN-GP training from command-line arguments (`examples/wgan_gp64.rs`);
-//! - [`generate`]: images from a checkpoint (`gan generate`, `examples/generate.rs`);
-//! - [`interpolate`]: a latent-space walk as a GIF (`gan interpolate`);
-//! - [`score`]: the discriminator's verdict on images (`gan score`);
-//! - [`models`]: the trained models under a folder (`gan models`);
-//! - [`plot`]: a run's learning curve and progress GIF (`gan plot`);
-//! - [`cli`]: the `gan` program's command line.
+//! - [`core`] (gan-core): generators, discriminators and critics, losses, the typed registry of
+//!   architectures, device strings;
+//! - [`data`] (gan-data): art data sets, the embedded procedural paintings, batching;
+//! - [`train`] (gan-train): the training front door ([`train::Experiment`]) and loop,
+//!   checkpoints and their models, generation, latent walks, judging, run folders;
+//! - [`metrics`] (gan-metrics): FID and KID matching fid-helper-pytorch.
+//!
+//! ```no_run
+//! use gan::train::Experiment;
+//! let device = gan::core::device::parse_device("cpu")?;
+//! let summary = Experiment::dcgan(64).with_run_dir("runs/mine").train(&device)?;
+//! println!("{summary}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-pub mod can;
-pub mod cli;
-pub mod dcgan;
-mod error;
-pub mod fid;
-pub mod generate;
-pub mod interpolate;
-pub mod models;
-pub mod plot;
-pub mod score;
-pub mod train_args;
-pub mod wgan;
+pub use gan_core as core;
+pub use gan_data as data;
+pub use gan_metrics as metrics;
+pub use gan_train as train;
 
-pub use error::Error;
-pub use gan_core;
-pub use gan_data;
-pub use gan_train;
+/// The Burn version the crates are built on.
+pub use gan_core::burn;

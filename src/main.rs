@@ -1,6 +1,12 @@
-//! The `gan` program: train GANs that make paintings, list them, generate, interpolate and
-//! score. `gan --help` says how; the work is done by the `gan` library ([`gan::cli`]).
+//! The `gan` program: train GANs that make paintings, list them, generate, interpolate, score
+//! and measure FID. `gan --help` says how. Its modules only parse arguments, call the library
+//! and print.
+
+mod cli;
 
 fn main() {
-    gan::cli::main();
+    if let Err(err) = cli::run(&<cli::Cli as clap::Parser>::parse()) {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
 }

@@ -425,7 +425,7 @@ fn can_scores_name_styles_and_a_critic_gives_no_probability() {
         })
         .collect();
     assert_eq!(styles.len(), 3, "the three most likely: {stdout}");
-    let names: Vec<String> = gan::gan_data::ProceduralPaintingsConfig::new()
+    let names: Vec<String> = gan::data::ProceduralPaintingsConfig::new()
         .init(32)
         .unwrap()
         .class_names();

@@ -10,13 +10,13 @@
 //!   installs it) and skip with a note when the file is missing (under `CI`, which fetches
 //!   it, a missing file fails them).
 
+use burn::prelude::Device;
+use gan_metrics::WEIGHTS_ENV;
 use gan_metrics::{
     DatasetStatistics, FidConfig, FidError, FidExtractor, InceptionV3, KidConfig, Matrix,
     SymmetricEigen, fid_of_folders, frechet_distance, kernel_inception_distance, mmd2_unbiased,
     sqrtm_psd, trace_sqrt_product,
 };
-use burn::prelude::Device;
-use gan_metrics::WEIGHTS_ENV;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -25,13 +25,20 @@ use std::sync::OnceLock;
 /// as `scripts/fid/fetch_inception_weights.sh` installs it); `None`, with a note, when missing.
 /// CI fetches the file, so there a missing file fails the test.
 fn inception_weights() -> Option<PathBuf> {
-    let repo_cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt");
+    let repo_cache =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/inception/default_1.pt");
     let path = std::env::var_os(WEIGHTS_ENV).map_or(repo_cache, PathBuf::from);
     match (path.is_file(), std::env::var_os("CI")) {
         (true, _) => Some(path),
-        (false, Some(_)) => panic!("CI fetches the Inception weights, and {} is missing", path.display()),
+        (false, Some(_)) => panic!(
+            "CI fetches the Inception weights, and {} is missing",
+            path.display()
+        ),
         (false, None) => {
-            eprintln!("note: skipping: no Inception weights at {} (scripts/fid/fetch_inception_weights.sh)", path.display());
+            eprintln!(
+                "note: skipping: no Inception weights at {} (scripts/fid/fetch_inception_weights.sh)",
+                path.display()
+            );
             None
         }
     }
@@ -350,8 +357,7 @@ fn fid_of_folders_matches_the_reference() {
     let cached = dir.path().join("a.stats");
     sa.save(&cached).unwrap();
     let again =
-        gan_metrics::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb)
-            .unwrap();
+        gan_metrics::frechet_distance_of(&DatasetStatistics::load(&cached).unwrap(), &sb).unwrap();
     assert!((again - fid).abs() < 1e-9);
 
     // Without KID the features are folded in batch by batch and not kept: the same FID.

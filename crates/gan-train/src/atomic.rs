@@ -25,4 +25,3 @@ pub(crate) fn sync_dir(dir: &Path) {
         let _ = handle.sync_all();
     }
 }
-

@@ -314,7 +314,9 @@ impl Checkpoint {
     /// Builds the generator this checkpoint records on `device` and loads its weights.
     pub fn generator(&self, device: &Device) -> Result<GeneratorModel, TrainError> {
         Ok(match &self.metadata.model.generator {
-            GeneratorConfig::Dcgan(c) => GeneratorModel::Dcgan(self.load_generator(c.init(device)?)?),
+            GeneratorConfig::Dcgan(c) => {
+                GeneratorModel::Dcgan(self.load_generator(c.init(device)?)?)
+            }
             GeneratorConfig::Mlp(c) => GeneratorModel::Mlp(self.load_generator(c.init(device)?)?),
         })
     }
@@ -323,10 +325,18 @@ impl Checkpoint {
     /// weights.
     pub fn discriminator(&self, device: &Device) -> Result<DiscriminatorModel, TrainError> {
         Ok(match &self.metadata.model.discriminator {
-            DiscriminatorConfig::Dcgan(c) => DiscriminatorModel::Dcgan(self.load_discriminator(c.init(device)?)?),
-            DiscriminatorConfig::Can(c) => DiscriminatorModel::Can(self.load_discriminator(c.init(device)?)?),
-            DiscriminatorConfig::Critic(c) => DiscriminatorModel::Critic(self.load_discriminator(c.init(device)?)?),
-            DiscriminatorConfig::Mlp(c) => DiscriminatorModel::Mlp(self.load_discriminator(c.init(device)?)?),
+            DiscriminatorConfig::Dcgan(c) => {
+                DiscriminatorModel::Dcgan(self.load_discriminator(c.init(device)?)?)
+            }
+            DiscriminatorConfig::Can(c) => {
+                DiscriminatorModel::Can(self.load_discriminator(c.init(device)?)?)
+            }
+            DiscriminatorConfig::Critic(c) => {
+                DiscriminatorModel::Critic(self.load_discriminator(c.init(device)?)?)
+            }
+            DiscriminatorConfig::Mlp(c) => {
+                DiscriminatorModel::Mlp(self.load_discriminator(c.init(device)?)?)
+            }
         })
     }
 

@@ -52,7 +52,9 @@ impl GenerationConfig {
             )));
         }
         if self.batch_size == 0 {
-            return Err(TrainError::Invalid("the batch size must be at least 1".into()));
+            return Err(TrainError::Invalid(
+                "the batch size must be at least 1".into(),
+            ));
         }
         check_output_size(self.size).map(drop)
     }
@@ -67,7 +69,14 @@ impl GenerationConfig {
         self.validate()?;
         let latent = latent_noise(self.count, generator.latent_dim(), self.seed, device);
         let progress = DelayedProgress::new(self.count, "images", self.quiet);
-        images_from_latent(generator, latent, self.batch_size, self.size, &progress, each)?;
+        images_from_latent(
+            generator,
+            latent,
+            self.batch_size,
+            self.size,
+            &progress,
+            each,
+        )?;
         progress.finish();
         Ok(())
     }
@@ -171,7 +180,10 @@ mod tests {
             let err = check_output_size(Some(bad)).unwrap_err();
             assert!(err.to_string().contains(&format!("got {bad}")), "{err}");
         }
-        let err = GenerationConfig::new().with_count(0).validate().unwrap_err();
+        let err = GenerationConfig::new()
+            .with_count(0)
+            .validate()
+            .unwrap_err();
         assert!(err.to_string().contains("got 0"), "{err}");
     }
 

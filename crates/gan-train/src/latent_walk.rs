@@ -66,13 +66,20 @@ impl LatentWalkConfig {
         let latent = Tensor::<2>::from_data(TensorData::new(values, [self.frames, dim]), device);
         let progress = DelayedProgress::new(self.frames, "frames", self.quiet);
         let mut frames = Vec::with_capacity(self.frames * 2);
-        images_from_latent(generator, latent, self.batch_size, size, &progress, |_, image| {
-            frames.push(GifFrame {
-                image,
-                delay_ms: self.frame_ms,
-            });
-            Ok(())
-        })?;
+        images_from_latent(
+            generator,
+            latent,
+            self.batch_size,
+            size,
+            &progress,
+            |_, image| {
+                frames.push(GifFrame {
+                    image,
+                    delay_ms: self.frame_ms,
+                });
+                Ok(())
+            },
+        )?;
         progress.finish();
         if self.bounce {
             let back: Vec<GifFrame> = frames[1..frames.len() - 1].iter().rev().cloned().collect();

@@ -80,14 +80,12 @@ pub fn fid_subset_seed(seed: u64) -> u64 {
     derive_seed(&[seed, FID_SUBSET_TAG])
 }
 
-
 /// The random source of one discriminator or generator step. Each use names a stream, so
 /// draws never depend on the order in which an objective makes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepRandom {
     seed: u64,
 }
-
 
 impl StepRandom {
     /// A source for the step seeded with `seed`.

@@ -9,6 +9,7 @@ use std::path::Path;
 
 mod common;
 use common::{RunResult, SIZE, train_models};
+use gan_core::registry::Architecture;
 
 fn run(
     out: &Path,
@@ -31,7 +32,7 @@ fn run(
         .with_checkpoint_every(1000)
         .with_quiet(true);
     train_models(
-        "can",
+        Architecture::Can,
         &g,
         &d,
         &CreativeAdversarial::default(),

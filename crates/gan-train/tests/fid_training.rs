@@ -19,6 +19,7 @@ use std::path::Path;
 
 mod common;
 use common::{RunResult, SIZE, device, embedded, inception_weights, train_models};
+use gan_core::registry::Architecture;
 
 const SEED: u64 = 11;
 
@@ -52,7 +53,16 @@ fn run(
         .with_image_size(SIZE)
         .with_feature_maps(8);
     let objective = NonSaturating::default();
-    train_models("dcgan", &g, &d, &objective, &data(), config, out, resume)
+    train_models(
+        Architecture::Dcgan,
+        &g,
+        &d,
+        &objective,
+        &data(),
+        config,
+        out,
+        resume,
+    )
 }
 
 fn metadata_metrics(dir: &Path) -> serde_json::Map<String, serde_json::Value> {
@@ -128,7 +138,7 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
     // Measured after steps 2 and 4, logged, and carried into the following checkpoints.
     let steps: Vec<usize> = summary.fid.iter().map(|p| p.step).collect();
     assert_eq!(steps, [2, 4]);
-    let logged = FidLog::read(&whole.join(FID_LOG_FILE)).unwrap();
+    let logged = FidLog::read(&whole.join(RunFolder::FID_LOG)).unwrap();
     assert_eq!(logged, summary.fid);
     for point in &summary.fid {
         assert!(point.fid.is_finite() && point.fid > 0.0, "{point:?}");
@@ -142,7 +152,7 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
     assert_eq!(at_4["fid_step"].as_u64(), Some(4));
 
     // The reference statistics are those of the training images written to disk.
-    let reference_file = whole.join(FID_REFERENCE_FILE);
+    let reference_file = whole.join(RunFolder::FID_REFERENCE);
     let reference = DatasetStatistics::load(&reference_file).unwrap();
     assert_eq!(reference.count, 8);
     let data = data();
@@ -194,7 +204,7 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
         .clone()
         .with_reference_statistics(Some(reference_file.clone()));
     let (_, with_file) = run(&given, None, &config(4, from_file.clone())).unwrap();
-    assert!(!given.join(FID_REFERENCE_FILE).exists(), "nothing computed");
+    assert!(!given.join(RunFolder::FID_REFERENCE).exists(), "nothing computed");
     assert!((with_file.fid[1].fid - last).abs() <= 1e-6 * last);
     let mut other = reference.clone();
     other.weights_sha256 = Some("0".repeat(64));
@@ -220,17 +230,17 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
     // statistics: the same values, and the cache is used, never recomputed.
     let split = dir.path().join("split");
     std::fs::create_dir_all(&split).unwrap();
-    for file in [FID_REFERENCE_FILE, FID_REFERENCE_KEY_FILE] {
+    for file in [RunFolder::FID_REFERENCE, RunFolder::FID_REFERENCE_KEY] {
         std::fs::copy(whole.join(file), split.join(file)).unwrap();
     }
-    let cached = std::fs::metadata(split.join(FID_REFERENCE_FILE))
+    let cached = std::fs::metadata(split.join(RunFolder::FID_REFERENCE))
         .unwrap()
         .modified()
         .unwrap();
     run(&split, None, &config(2, fid.clone())).unwrap();
     let (_, resumed) = run(&split, Some(&split), &config(4, fid)).unwrap();
     assert_eq!(
-        std::fs::metadata(split.join(FID_REFERENCE_FILE))
+        std::fs::metadata(split.join(RunFolder::FID_REFERENCE))
             .unwrap()
             .modified()
             .unwrap(),
@@ -242,7 +252,7 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
         1,
         "only step 4 is measured after the resume"
     );
-    let both = FidLog::read(&split.join(FID_LOG_FILE)).unwrap();
+    let both = FidLog::read(&split.join(RunFolder::FID_LOG)).unwrap();
     assert_eq!(both.len(), 2);
     for (a, b) in both.iter().zip(&summary.fid) {
         assert_eq!(a.step, b.step);

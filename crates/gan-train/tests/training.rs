@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod common;
 use common::{SIZE, device, train_models};
+use gan_core::registry::Architecture;
 
 fn configs(feature_maps: usize) -> (DcganGeneratorConfig, DcganDiscriminatorConfig) {
     (
@@ -30,7 +31,7 @@ fn configs(feature_maps: usize) -> (DcganGeneratorConfig, DcganDiscriminatorConf
 
 fn spec(feature_maps: usize) -> ModelSpec {
     let (g, d) = configs(feature_maps);
-    ModelSpec::from_configs("dcgan", SIZE, &g, &d)
+    ModelSpec::new(Architecture::Dcgan, g, d)
 }
 
 fn models(seed: u64, device: &Device) -> (DcganGenerator, DcganDiscriminator) {
@@ -77,7 +78,16 @@ fn run_with<O: Objective<DcganDiscriminator>>(
     feature_maps: usize,
 ) -> RunResult {
     let (g, d) = configs(feature_maps);
-    train_models("dcgan", &g, &d, objective, data, config, out, resume)
+    train_models(
+        Architecture::Dcgan,
+        &g,
+        &d,
+        objective,
+        data,
+        config,
+        out,
+        resume,
+    )
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::path::Path;
 
 mod common;
 use common::{SIZE, train_models};
+use gan_core::registry::Architecture;
 
 fn data(len: usize) -> OpenedDataset {
     common::embedded(len)
@@ -45,7 +46,17 @@ fn run(
     let c = DcganCriticConfig::new()
         .with_image_size(SIZE)
         .with_feature_maps(8);
-    train_models("wgan-gp", &g, &c, objective, data, config, out, resume).unwrap()
+    train_models(
+        Architecture::WganGp,
+        &g,
+        &c,
+        objective,
+        data,
+        config,
+        out,
+        resume,
+    )
+    .unwrap()
 }
 
 #[test]

@@ -75,7 +75,10 @@ mod tests {
         for a in Architecture::ALL {
             assert_eq!(a.name().parse::<Architecture>().unwrap(), a);
         }
-        assert_eq!("WGAN_GP".parse::<Architecture>().unwrap(), Architecture::WganGp);
+        assert_eq!(
+            "WGAN_GP".parse::<Architecture>().unwrap(),
+            Architecture::WganGp
+        );
         assert_eq!(Architecture::WganGp.run_name(64), "wgan_gp64");
         let err = "stylegan".parse::<Architecture>().unwrap_err();
         assert!(err.to_string().contains("stylegan"), "{err}");

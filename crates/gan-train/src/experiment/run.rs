@@ -235,10 +235,22 @@ impl Run<'_> {
     {
         let device = self.device;
         let (g, d) = gan_core::device::seeded(device, self.config.seed, || {
-            Ok::<_, TrainError>((generator.init_model(device)?, discriminator.init_model(device)?))
+            Ok::<_, TrainError>((
+                generator.init_model(device)?,
+                discriminator.init_model(device)?,
+            ))
         })?;
         let model = self.model.clone();
-        let (_, summary) = train(g, d, objective, model, self.data, self.config, &self.options, device)?;
+        let (_, summary) = train(
+            g,
+            d,
+            objective,
+            model,
+            self.data,
+            self.config,
+            &self.options,
+            device,
+        )?;
         Ok(summary)
     }
 }

@@ -61,4 +61,3 @@ impl FidEvaluationConfig {
         self.weights.clone().unwrap_or_else(default_weights_path)
     }
 }
-

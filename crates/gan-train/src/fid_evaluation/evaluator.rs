@@ -227,4 +227,3 @@ fn reference_statistics(
     }
     Ok(statistics?)
 }
-

@@ -55,11 +55,17 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
             metrics: Vec::new(),
             loss: discriminator_loss(
                 real_logits,
-                self.labels
-                    .real_targets_from(random.uniform(REAL_FLIPS_STREAM, [n_real, 1], &device)),
+                self.labels.real_targets_from(random.uniform(
+                    REAL_FLIPS_STREAM,
+                    [n_real, 1],
+                    &device,
+                )),
                 fake_logits,
-                self.labels
-                    .fake_targets_from(random.uniform(FAKE_FLIPS_STREAM, [n_fake, 1], &device)),
+                self.labels.fake_targets_from(random.uniform(
+                    FAKE_FLIPS_STREAM,
+                    [n_fake, 1],
+                    &device,
+                )),
             ),
         }
     }

@@ -128,7 +128,11 @@ mod tests {
     #[test]
     fn any_path_inside_a_run_names_the_run() {
         let run = Path::new("runs/a");
-        for path in ["runs/a", "runs/a/checkpoints", "runs/a/checkpoints/step-00000004"] {
+        for path in [
+            "runs/a",
+            "runs/a/checkpoints",
+            "runs/a/checkpoints/step-00000004",
+        ] {
             assert_eq!(RunFolder::containing(Path::new(path)).root(), run, "{path}");
         }
         let folder = RunFolder::new(run);

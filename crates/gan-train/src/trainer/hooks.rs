@@ -97,8 +97,8 @@ impl<'a> Hooks<'a> {
             fid_history: Vec::new(),
         };
         let metadata = hooks.metadata(state, state.epoch, state.batch_in_epoch);
-        let json = serde_json::to_vec_pretty(&metadata)
-            .map_err(|e| TrainError::Setting(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&metadata).map_err(|e| TrainError::Setting(e.to_string()))?;
         checkpoint::write_atomic(&hooks.run.config(), &json)?;
         Ok(hooks)
     }
@@ -164,7 +164,10 @@ impl<'a> Hooks<'a> {
         }
         if due(self.config.sample_every) {
             let path = self.run.sample_grid(step);
-            save_grid(state.generator.valid().generate(self.fixed_noise.clone()), &path)?;
+            save_grid(
+                state.generator.valid().generate(self.fixed_noise.clone()),
+                &path,
+            )?;
             progress.println(format!("step {step}: samples {}", path.display()));
             if let Err(err) = LearningCurveConfig::new().refresh(&self.run) {
                 progress.println(format!("warning: learning curve not drawn: {err}"));

@@ -130,7 +130,10 @@ fn check_compatible(
     if &found.model != model {
         let describe = |m: &ModelSpec| {
             let json = serde_json::to_string(&m.generator).unwrap_or_default();
-            format!("{} at {}x{}, {json}", m.architecture, m.image_size, m.image_size)
+            format!(
+                "{} at {}x{}, {json}",
+                m.architecture, m.image_size, m.image_size
+            )
         };
         return Err(TrainError::Checkpoint {
             path: dir.to_path_buf(),

@@ -66,7 +66,11 @@ impl fmt::Display for TrainingSummary {
         }
         if let (Some(csv), Some(last)) = (&self.fid_csv, self.fid.last()) {
             let (fid, step) = (last.fid, last.step);
-            writeln!(f, "FID:          {fid:.2} at step {step} ({})", csv.display())?;
+            writeln!(
+                f,
+                "FID:          {fid:.2} at step {step} ({})",
+                csv.display()
+            )?;
         }
         write!(f, "checkpoint:   {}", self.checkpoint.display())
     }

@@ -75,16 +75,33 @@ where
     };
     let run = RunFolder::new(&options.out_dir);
     let extra_names = record.extra_names.clone();
-    let mut hooks = Hooks::open(run, record, &state, data, config, plan.batches_per_epoch, device)?;
+    let mut hooks = Hooks::open(
+        run,
+        record,
+        &state,
+        data,
+        config,
+        plan.batches_per_epoch,
+        device,
+    )?;
 
     let progress = Progress::new(plan.total_steps, state.step, config.quiet, extra_names);
-    let loader = PrefetchLoader::new(config.batch_size, config.loader_workers, config.prefetch_batches);
+    let loader = PrefetchLoader::new(
+        config.batch_size,
+        config.loader_workers,
+        config.prefetch_batches,
+    );
     let train_device = device.clone().autodiff();
     let mut history = Vec::new();
     let mut critic_done = 0;
     let mut step_started = Instant::now();
     'epochs: while state.step < plan.total_steps {
-        let view = EpochView::new(data.dataset.clone(), config.seed, state.epoch as u64, config.random_flip);
+        let view = EpochView::new(
+            data.dataset.clone(),
+            config.seed,
+            state.epoch as u64,
+            config.random_flip,
+        );
         let range = state.batch_in_epoch..plan.batches_per_epoch;
         for batch in loader.iter(Arc::new(view), range, &train_device) {
             let batch = batch.map_err(|e| TrainError::Loading(e.to_string()))?;
@@ -97,7 +114,11 @@ where
                 )));
             }
             state.batch_in_epoch += 1;
-            let random = StepRandom::new(discriminator_step_seed(config.seed, state.step, critic_done));
+            let random = StepRandom::new(discriminator_step_seed(
+                config.seed,
+                state.step,
+                critic_done,
+            ));
             let (d_step, fake);
             (state.discriminator, d_step, fake) = discriminator_update(
                 &state.generator,
@@ -127,7 +148,13 @@ where
             state.step += 1;
 
             // One read from the device per step: all scalars together.
-            let mut parts = vec![d_step.loss, g_step.loss, d_step.real_score, d_step.fake_score, g_step.fake_score];
+            let mut parts = vec![
+                d_step.loss,
+                g_step.loss,
+                d_step.real_score,
+                d_step.fake_score,
+                g_step.fake_score,
+            ];
             parts.extend(d_step.metrics);
             parts.extend(g_step.metrics);
             let scalars: Vec<f32> = Tensor::cat(parts, 0).into_data().iter::<f32>().collect();

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use burn::prelude::*;
+use gan_core::registry::{Architecture, DiscriminatorConfig, GeneratorConfig};
 use gan_core::{Generator, ModelConfig};
 use gan_data::{DataSource, OpenedDataset, ProceduralPaintingsConfig};
 use gan_metrics::WEIGHTS_ENV;
@@ -33,10 +34,10 @@ pub fn embedded(len: usize) -> OpenedDataset {
 pub type RunResult<G, D> = Result<(TrainedModels<G, D>, TrainingSummary), TrainError>;
 
 /// Builds the two networks from their configurations with `config.seed` and trains them with
-/// `objective` into `out` (resuming from `resume`), recorded as `architecture` at [`SIZE`].
+/// `objective` into `out` (resuming from `resume`), recorded as `architecture`.
 #[allow(clippy::too_many_arguments)]
 pub fn train_models<GC, DC, O>(
-    architecture: &str,
+    architecture: Architecture,
     generator: &GC,
     discriminator: &DC,
     objective: &O,
@@ -46,13 +47,13 @@ pub fn train_models<GC, DC, O>(
     resume: Option<&Path>,
 ) -> RunResult<GC::Model, DC::Model>
 where
-    GC: ModelConfig,
+    GC: ModelConfig + Clone + Into<GeneratorConfig>,
     GC::Model: Generator,
-    DC: ModelConfig,
+    DC: ModelConfig + Clone + Into<DiscriminatorConfig>,
     O: Objective<DC::Model>,
 {
     let device = device();
-    let spec = ModelSpec::from_configs(architecture, SIZE, generator, discriminator);
+    let spec = ModelSpec::new(architecture, generator.clone(), discriminator.clone());
     let (g, d) = gan_core::device::seeded(&device, config.seed, || {
         (
             generator.init_model(&device).unwrap(),

