@@ -10,7 +10,7 @@
 use clap::Parser;
 use gan::train::{Experiment, PenaltyGradient, WassersteinGp};
 
-/// Train WGAN-GP (Gulrajani et al. 2017) on the embedded paintings.
+/// Train WGAN-GP (Gulrajani et al. 2017) on the embedded paintings, into runs/wgan_gp64.
 #[derive(Parser)]
 struct Args {
     /// Critic steps per generator step.
@@ -19,12 +19,9 @@ struct Args {
     /// λ, the gradient penalty's weight.
     #[arg(long, default_value_t = 10.0)]
     penalty_weight: f64,
-    /// Generator steps.
-    #[arg(long, default_value_t = 200)]
-    steps: usize,
-    /// Run folder.
-    #[arg(long, default_value = "runs/wgan_gp64")]
-    out: String,
+    /// Generator steps [default: the preset's 200].
+    #[arg(long)]
+    steps: Option<usize>,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,10 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.critic_steps,
         PenaltyGradient::Exact,
     )?;
-    let experiment = Experiment::wgan_gp(64)
-        .with_objective(objective)
-        .with_steps(Some(args.steps))
-        .with_run_dir(args.out);
+    let mut experiment = Experiment::wgan_gp(64).with_objective(objective);
+    if args.steps.is_some() {
+        experiment = experiment.with_steps(args.steps);
+    }
     let device = gan::core::device::parse_device("cpu")?;
     println!("{}", experiment.train(&device)?);
     Ok(())

@@ -1,6 +1,7 @@
 //! `gan generate`: images from a trained model; the same seed gives the same images.
 
 use super::error::Error;
+use gan::train::generation::{MAX_COUNT, MAX_OUTPUT_SIZE};
 use gan::train::{Checkpoint, GenerationConfig};
 use std::path::PathBuf;
 
@@ -40,7 +41,10 @@ impl GenerateArgs {
             .with_seed(self.seed)
             .with_size(self.size)
             .with_quiet(self.quiet);
-        config.validate()?;
+        super::check_range("--count", self.count, 1..=MAX_COUNT, "")?;
+        if let Some(px) = self.size {
+            super::check_range("--size", px, 1..=MAX_OUTPUT_SIZE, " pixels")?;
+        }
         let device = gan::core::device::parse_device(&self.device)?;
         let generator = Checkpoint::open(&self.checkpoint)?.generator(&device)?;
         Ok(config.write(&generator, &self.out, &device)?)

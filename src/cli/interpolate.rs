@@ -2,6 +2,8 @@
 //! interpolation; each end is the first image of `gan generate --seed S`).
 
 use super::error::Error;
+use gan::train::generation::MAX_OUTPUT_SIZE;
+use gan::train::latent_walk::MAX_FRAMES;
 use gan::train::{Checkpoint, LatentWalkConfig};
 use std::path::PathBuf;
 
@@ -44,6 +46,15 @@ pub struct InterpolateArgs {
 impl InterpolateArgs {
     /// Writes the walk as a looping GIF; returns its path and number of frames.
     pub fn run(&self) -> Result<(PathBuf, usize), Error> {
+        super::check_range(
+            "--frames",
+            self.frames,
+            2..=MAX_FRAMES,
+            " (both ends included)",
+        )?;
+        if let Some(px) = self.size {
+            super::check_range("--size", px, 1..=MAX_OUTPUT_SIZE, " pixels")?;
+        }
         let walk = LatentWalkConfig::new(self.from, self.to)
             .with_frames(self.frames)
             .with_size(self.size)

@@ -141,6 +141,22 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string_pretty(value).map_err(|e| Error::Usage(e.to_string()))
 }
 
+/// Checks a command-line value against its range, naming the flag.
+fn check_range<T: PartialOrd + std::fmt::Display>(
+    flag: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<(), Error> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    let (low, high) = range.into_inner();
+    Err(Error::Usage(format!(
+        "{flag} must be from {low} to {high}{unit}, got {value}"
+    )))
+}
+
 /// Prints one written file per line.
 fn print_files(files: &[std::path::PathBuf]) {
     for file in files {

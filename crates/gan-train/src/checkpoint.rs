@@ -267,15 +267,21 @@ fn parse_metadata(text: &str) -> Result<CheckpointMetadata, String> {
     let unreadable = |e: serde_json::Error| format!("unreadable metadata: {e}");
     let mut value: serde_json::Value = serde_json::from_str(text).map_err(unreadable)?;
     let version = value.get("format_version").and_then(|v| v.as_u64());
+    if !matches!(version, Some(1 | 2)) {
+        return Err(format!(
+            "format version {} is not supported (this build reads 1 and {FORMAT_VERSION})",
+            version.map_or("(missing)".to_string(), |v| v.to_string())
+        ));
+    }
+    let architecture: Architecture = value
+        .pointer("/model/architecture")
+        .and_then(|a| a.as_str())
+        .ok_or("metadata without an architecture")?
+        .parse()
+        .map_err(|e: gan_core::registry::UnknownArchitecture| e.to_string())?;
     match version {
         Some(1) => {
             let model = value.get_mut("model").ok_or("metadata without a model")?;
-            let architecture: Architecture = model
-                .get("architecture")
-                .and_then(|a| a.as_str())
-                .ok_or("metadata without an architecture")?
-                .parse()
-                .map_err(|e: gan_core::registry::UnknownArchitecture| e.to_string())?;
             let (generator, discriminator) = match architecture {
                 Architecture::Dcgan => ("dcgan", "dcgan"),
                 Architecture::Can => ("dcgan", "can"),
@@ -288,13 +294,7 @@ fn parse_metadata(text: &str) -> Result<CheckpointMetadata, String> {
                 }
             }
         }
-        Some(2) => {}
-        other => {
-            return Err(format!(
-                "format version {} is not supported (this build reads 1 and {FORMAT_VERSION})",
-                other.map_or("(missing)".to_string(), |v| v.to_string())
-            ));
-        }
+        _ => {}
     }
     serde_json::from_value(value).map_err(unreadable)
 }

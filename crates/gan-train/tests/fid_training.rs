@@ -204,7 +204,10 @@ fn fid_during_training_equals_fid_of_the_same_images_on_disk_and_survives_a_resu
         .clone()
         .with_reference_statistics(Some(reference_file.clone()));
     let (_, with_file) = run(&given, None, &config(4, from_file.clone())).unwrap();
-    assert!(!given.join(RunFolder::FID_REFERENCE).exists(), "nothing computed");
+    assert!(
+        !given.join(RunFolder::FID_REFERENCE).exists(),
+        "nothing computed"
+    );
     assert!((with_file.fid[1].fid - last).abs() <= 1e-6 * last);
     let mut other = reference.clone();
     other.weights_sha256 = Some("0".repeat(64));

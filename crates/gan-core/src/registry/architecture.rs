@@ -50,7 +50,7 @@ impl fmt::Display for Architecture {
 
 /// A name that is no [`Architecture`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown architecture `{0}`: expected one of dcgan, wgan-gp, can, mlp")]
+#[error("architecture `{0}` is not known to this build: expected one of dcgan, wgan-gp, can, mlp")]
 pub struct UnknownArchitecture(pub String);
 
 impl FromStr for Architecture {

@@ -42,17 +42,17 @@ impl GeneratorConfig {
     }
 }
 
-impl From<DcganGeneratorConfig> for GeneratorConfig {
-    fn from(config: DcganGeneratorConfig) -> Self {
-        Self::Dcgan(config)
-    }
+macro_rules! from_config {
+    ($($config:ty => $variant:ident),*) => {$(
+        impl From<$config> for GeneratorConfig {
+            fn from(config: $config) -> Self {
+                Self::$variant(config)
+            }
+        }
+    )*};
 }
 
-impl From<MlpGeneratorConfig> for GeneratorConfig {
-    fn from(config: MlpGeneratorConfig) -> Self {
-        Self::Mlp(config)
-    }
-}
+from_config!(DcganGeneratorConfig => Dcgan, MlpGeneratorConfig => Mlp);
 
 impl ModelConfig for GeneratorConfig {
     type Model = GeneratorModel;

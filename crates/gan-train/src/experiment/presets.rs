@@ -3,6 +3,7 @@
 
 use crate::config::{AdamSettings, TrainingConfig};
 use crate::experiment::run::Experiment;
+use crate::objective::config::ObjectiveConfig;
 use crate::objective::creative::CreativeAdversarial;
 use crate::objective::non_saturating::NonSaturating;
 use crate::objective::wasserstein::WassersteinGp;
@@ -37,41 +38,60 @@ fn training(adam: AdamSettings) -> TrainingConfig {
 }
 
 impl Experiment {
+    /// A preset: DCGAN's generator at `image_size` against `discriminator`, trained with
+    /// `objective` and `adam` for both networks for [`DEFAULT_STEPS`] steps.
+    fn dcgan_generator_preset(
+        architecture: Architecture,
+        image_size: usize,
+        discriminator: impl Into<DiscriminatorConfig>,
+        objective: impl Into<ObjectiveConfig>,
+        adam: AdamSettings,
+    ) -> Self {
+        let generator = DcganGeneratorConfig::new().with_image_size(image_size);
+        Self::new(architecture, generator, discriminator, objective).with_training(training(adam))
+    }
+
     /// DCGAN at `image_size` (a power of two from 32 to 256): the paper's networks, binary
     /// cross-entropy with the non-saturating generator loss, Adam(2e-4, (0.5, 0.999)).
     pub fn dcgan(image_size: usize) -> Self {
-        Self::new(
+        let discriminator = DcganDiscriminatorConfig::new().with_image_size(image_size);
+        let objective = NonSaturating::default();
+        Self::dcgan_generator_preset(
             Architecture::Dcgan,
-            DcganGeneratorConfig::new().with_image_size(image_size),
-            DcganDiscriminatorConfig::new().with_image_size(image_size),
-            NonSaturating::default(),
+            image_size,
+            discriminator,
+            objective,
+            dcgan_adam(),
         )
-        .with_training(training(dcgan_adam()))
     }
 
     /// CAN at `image_size`: DCGAN's generator, a discriminator with a style head of as many
     /// styles as the data has (its sub-folders), the paper's style-ambiguity loss with weight 1,
     /// Adam(2e-4, (0.5, 0.999)).
     pub fn can(image_size: usize) -> Self {
-        Self::new(
+        let discriminator = CanDiscriminatorConfig::new(0).with_image_size(image_size);
+        let objective = CreativeAdversarial::default();
+        Self::dcgan_generator_preset(
             Architecture::Can,
-            DcganGeneratorConfig::new().with_image_size(image_size),
-            CanDiscriminatorConfig::new(0).with_image_size(image_size),
-            CreativeAdversarial::default(),
+            image_size,
+            discriminator,
+            objective,
+            dcgan_adam(),
         )
-        .with_training(training(dcgan_adam()))
     }
 
     /// WGAN-GP at `image_size`: DCGAN's generator, a LayerNorm critic, λ = 10, 5 critic steps
     /// per generator step, the exact gradient penalty, Adam(1e-4, (0.5, 0.9)).
     pub fn wgan_gp(image_size: usize) -> Self {
-        Self::new(
+        let critic = DcganCriticConfig::new().with_image_size(image_size);
+        let objective = WassersteinGp::default();
+        Self::dcgan_generator_preset(
             Architecture::WganGp,
-            DcganGeneratorConfig::new().with_image_size(image_size),
-            DcganCriticConfig::new().with_image_size(image_size),
-            WassersteinGp::default(),
+            image_size,
+            critic,
+            objective,
+            wgan_gp_adam(),
         )
-        .with_training(training(wgan_gp_adam()))
     }
 
     /// The preset of `architecture` (the fully connected GAN has none: `None`).

@@ -149,15 +149,6 @@ impl Experiment {
             generator: self.generator.clone(),
             discriminator,
         };
-        if !self.training.quiet {
-            eprintln!(
-                "{} {size}x{size} ({}), batch {}, writing to {}",
-                self.objective.name(),
-                data.description,
-                self.training.batch_size,
-                self.run_dir.display()
-            );
-        }
         let run = Run {
             model: &model,
             data: &data,
@@ -240,7 +231,17 @@ impl Run<'_> {
                 discriminator.init_model(device)?,
             ))
         })?;
-        let model = self.model.clone();
+        let (model, config) = (self.model.clone(), self.config);
+        if !config.quiet {
+            let size = model.image_size;
+            eprintln!(
+                "{} {size}x{size} ({}), batch {}, writing to {}",
+                objective.name(),
+                self.data.description,
+                config.batch_size,
+                self.options.out_dir.display()
+            );
+        }
         let (_, summary) = train(
             g,
             d,

@@ -44,20 +44,15 @@ impl ObjectiveConfig {
     }
 }
 
-impl From<NonSaturating> for ObjectiveConfig {
-    fn from(objective: NonSaturating) -> Self {
-        Self::NonSaturating(objective)
-    }
+/// `From` each built-in objective.
+macro_rules! from_objective {
+    ($($objective:ident),*) => {$(
+        impl From<$objective> for ObjectiveConfig {
+            fn from(objective: $objective) -> Self {
+                Self::$objective(objective)
+            }
+        }
+    )*};
 }
 
-impl From<CreativeAdversarial> for ObjectiveConfig {
-    fn from(objective: CreativeAdversarial) -> Self {
-        Self::CreativeAdversarial(objective)
-    }
-}
-
-impl From<WassersteinGp> for ObjectiveConfig {
-    fn from(objective: WassersteinGp) -> Self {
-        Self::WassersteinGp(objective)
-    }
-}
+from_objective!(NonSaturating, CreativeAdversarial, WassersteinGp);

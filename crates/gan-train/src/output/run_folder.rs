@@ -69,55 +69,44 @@ impl RunFolder {
     pub fn root(&self) -> &Path {
         &self.root
     }
+}
 
+/// One accessor per file of the layout: `fn name(&self) -> PathBuf`, the file in the folder.
+macro_rules! layout {
+    ($($(#[$doc:meta])* $name:ident => $file:ident;)*) => {
+        impl RunFolder {
+            $($(#[$doc])* pub fn $name(&self) -> PathBuf {
+                self.root.join(Self::$file)
+            })*
+        }
+    };
+}
+
+layout! {
     /// `config.json`.
-    pub fn config(&self) -> PathBuf {
-        self.root.join(Self::CONFIG)
-    }
-
+    config => CONFIG;
     /// `metrics.csv`.
-    pub fn metrics(&self) -> PathBuf {
-        self.root.join(Self::METRICS)
-    }
-
+    metrics => METRICS;
     /// `learning_curve.png`.
-    pub fn learning_curve(&self) -> PathBuf {
-        self.root.join(Self::LEARNING_CURVE)
-    }
-
+    learning_curve => LEARNING_CURVE;
     /// `samples/`.
-    pub fn samples(&self) -> PathBuf {
-        self.root.join(Self::SAMPLES)
-    }
+    samples => SAMPLES;
+    /// `progress.gif`.
+    progress_gif => PROGRESS_GIF;
+    /// `fid.csv`.
+    fid_log => FID_LOG;
+    /// `fid_reference.fidstats`.
+    fid_reference => FID_REFERENCE;
+    /// `fid_reference.json`.
+    fid_reference_key => FID_REFERENCE_KEY;
+    /// `checkpoints/`.
+    checkpoints => CHECKPOINTS;
+}
 
+impl RunFolder {
     /// The sample grid written after `step` steps: `samples/step-NNNNNNNN.png`.
     pub fn sample_grid(&self, step: usize) -> PathBuf {
         self.samples().join(format!("step-{step:08}.png"))
-    }
-
-    /// `progress.gif`.
-    pub fn progress_gif(&self) -> PathBuf {
-        self.root.join(Self::PROGRESS_GIF)
-    }
-
-    /// `fid.csv`.
-    pub fn fid_log(&self) -> PathBuf {
-        self.root.join(Self::FID_LOG)
-    }
-
-    /// `fid_reference.fidstats`.
-    pub fn fid_reference(&self) -> PathBuf {
-        self.root.join(Self::FID_REFERENCE)
-    }
-
-    /// `fid_reference.json`.
-    pub fn fid_reference_key(&self) -> PathBuf {
-        self.root.join(Self::FID_REFERENCE_KEY)
-    }
-
-    /// `checkpoints/`.
-    pub fn checkpoints(&self) -> PathBuf {
-        self.root.join(Self::CHECKPOINTS)
     }
 }
 
