@@ -2,6 +2,7 @@
 //! train tiny models through the front door, reopen them from their run folders, generate,
 //! judge and walk.
 
+use gan::core::Generator;
 use gan::core::registry::{Architecture, DiscriminatorModel, GeneratorConfig};
 use gan::train::judge::judge_images;
 use gan::train::runs::find_models;
@@ -115,6 +116,19 @@ fn train_reopen_generate_judge_and_walk() {
         ),
         ("dcgan", 2, 32)
     );
+
+    // Metadata of format 1 (untyped configurations) still opens, as the same model.
+    let metadata_path = checkpoint.dir.join("metadata.json");
+    let mut v1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&metadata_path).unwrap()).unwrap();
+    v1["format_version"] = 1.into();
+    for role in ["generator", "discriminator"] {
+        v1["model"][role].as_object_mut().unwrap().remove("type");
+    }
+    std::fs::write(&metadata_path, v1.to_string()).unwrap();
+    let reopened = Checkpoint::open(&checkpoint.dir).unwrap();
+    assert_eq!(reopened.metadata.model, checkpoint.metadata.model);
+    assert_eq!(reopened.generator(&device).unwrap().latent_dim(), 100);
 
     // Resumed through the front door, the run continues in its own folder.
     let summary = tiny(Experiment::dcgan(32), &run)

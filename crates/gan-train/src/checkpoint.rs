@@ -279,22 +279,19 @@ fn parse_metadata(text: &str) -> Result<CheckpointMetadata, String> {
         .ok_or("metadata without an architecture")?
         .parse()
         .map_err(|e: gan_core::registry::UnknownArchitecture| e.to_string())?;
-    match version {
-        Some(1) => {
-            let model = value.get_mut("model").ok_or("metadata without a model")?;
-            let (generator, discriminator) = match architecture {
-                Architecture::Dcgan => ("dcgan", "dcgan"),
-                Architecture::Can => ("dcgan", "can"),
-                Architecture::WganGp => ("dcgan", "critic"),
-                Architecture::Mlp => ("mlp", "mlp"),
-            };
-            for (role, kind) in [("generator", generator), ("discriminator", discriminator)] {
-                if let Some(config) = model.get_mut(role).and_then(|c| c.as_object_mut()) {
-                    config.insert("type".into(), kind.into());
-                }
+    if version == Some(1) {
+        let model = value.get_mut("model").ok_or("metadata without a model")?;
+        let (generator, discriminator) = match architecture {
+            Architecture::Dcgan => ("dcgan", "dcgan"),
+            Architecture::Can => ("dcgan", "can"),
+            Architecture::WganGp => ("dcgan", "critic"),
+            Architecture::Mlp => ("mlp", "mlp"),
+        };
+        for (role, kind) in [("generator", generator), ("discriminator", discriminator)] {
+            if let Some(config) = model.get_mut(role).and_then(|c| c.as_object_mut()) {
+                config.insert("type".into(), kind.into());
             }
         }
-        _ => {}
     }
     serde_json::from_value(value).map_err(unreadable)
 }

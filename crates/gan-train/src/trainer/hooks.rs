@@ -143,7 +143,7 @@ impl<'a> Hooks<'a> {
     ) -> Result<(), TrainError> {
         self.metrics_log.append(metrics)?;
         let step = state.step;
-        let due = |every: usize| step % every == 0 || finished;
+        let due = |every: usize| step.is_multiple_of(every) || finished;
         if let Some((evaluator, log)) = &mut self.fid
             && self.config.fid.as_ref().is_some_and(|fid| due(fid.every))
         {
