@@ -25,9 +25,6 @@ struct Args {
     /// Passes over the data set.
     #[arg(long)]
     epochs: Option<usize>,
-    /// Images per batch.
-    #[arg(long, default_value_t = 64)]
-    batch_size: usize,
     /// Run folder.
     #[arg(long, default_value = "runs/dcgan64")]
     out: PathBuf,
@@ -51,17 +48,14 @@ fn main() -> std::process::ExitCode {
 
 fn train(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let device = gan::core::device::parse_device(&args.device)?;
-    let mut experiment = Experiment::dcgan(64)
+    let mut experiment = Experiment::dcgan(64) // 200 steps at batch 64, Adam(2e-4, (0.5, 0.999))
         .with_data(DataSource::from_arg(args.data.as_deref()))
         .with_run_dir(args.out)
         .with_resume(args.resume);
-    experiment.training.batch_size = args.batch_size;
     if let Some(epochs) = args.epochs {
-        experiment.training.steps = None;
-        experiment.training.epochs = epochs;
-    } else if let Some(steps) = args.steps {
-        experiment.training.steps = Some(steps);
+        (experiment.training.steps, experiment.training.epochs) = (None, epochs);
     }
+    experiment.training.steps = args.steps.or(experiment.training.steps);
     let summary = experiment.train(&device)?;
     println!("{summary}");
     Ok(())

@@ -210,3 +210,46 @@ fn mlp_gan_shapes_and_errors() {
             .is_err()
     );
 }
+
+#[test]
+fn registry_configs_are_tagged_and_build_models_that_dispatch() {
+    use gan_core::can::CanDiscriminatorConfig;
+    use gan_core::registry::{DiscriminatorConfig, GeneratorConfig, GeneratorModel};
+    use gan_core::wgan::DcganCriticConfig;
+    let device = common::device();
+    let generator: GeneratorConfig = DcganGeneratorConfig::new()
+        .with_image_size(32)
+        .with_feature_maps(8)
+        .into();
+    let json = serde_json::to_value(&generator).unwrap();
+    assert_eq!(
+        (json["type"].as_str(), json["image_size"].as_u64()),
+        (Some("dcgan"), Some(32))
+    );
+    assert_eq!(
+        serde_json::from_value::<GeneratorConfig>(json).unwrap(),
+        generator
+    );
+    let model = generator.init(&device).unwrap();
+    assert!(matches!(model, GeneratorModel::Dcgan(_)));
+    let images = model.generate(Tensor::zeros([2, 100], &device));
+    assert_eq!(images.dims(), [2, 3, 32, 32]);
+
+    let can: DiscriminatorConfig = CanDiscriminatorConfig::new(4)
+        .with_image_size(32)
+        .with_feature_maps(8)
+        .into();
+    assert_eq!(serde_json::to_value(&can).unwrap()["type"], "can");
+    let judgement = can.init(&device).unwrap().judge(images.clone());
+    assert_eq!(judgement.logits.dims(), [2, 1]);
+    assert_eq!(judgement.styles.map(|s| s.dims()), Some([2, 4]));
+    let critic = DiscriminatorConfig::Critic(DcganCriticConfig::new().with_image_size(32))
+        .init(&device)
+        .unwrap();
+    assert!(!critic.gives_probability() && critic.judge(images).styles.is_none());
+
+    // A configuration without its kind is refused, naming the tag.
+    let untagged = serde_json::json!({ "image_size": 32 });
+    let err = serde_json::from_value::<DiscriminatorConfig>(untagged).unwrap_err();
+    assert!(err.to_string().contains("type"), "{err}");
+}
