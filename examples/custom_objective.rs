@@ -76,10 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok::<_, gan::core::ConfigError>((g_config.init(&device)?, d_config.init(&device)?))
     })?;
     let model = ModelSpec::new(Architecture::Dcgan, g_config, d_config);
-    let options = RunOptions {
-        out_dir: "runs/hinge32".into(),
-        resume: None,
-    };
+    let options = RunOptions::new("runs/hinge32");
     let (_, summary) = gan::train::train(
         generator,
         discriminator,

@@ -9,7 +9,7 @@ use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
 use gan::train::experiment::presets::DEFAULT_STEPS;
 use gan::train::{
     AdamSettings, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
-    PenaltyGradient, RunFolder, TrainingSummary, WassersteinGp,
+    PenaltyGradient, RunFolder, StopSignal, TrainingSummary, WassersteinGp,
 };
 use std::path::PathBuf;
 
@@ -43,6 +43,10 @@ pub struct TrainArgs {
     /// Continue from a run folder or checkpoint folder.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
+    /// Replace the run already in --out (its checkpoints, samples and metrics are deleted)
+    /// instead of refusing to train there.
+    #[arg(long, conflicts_with = "resume")]
+    pub overwrite: bool,
     /// Seed for weights, data order, flips and noise.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -289,7 +293,8 @@ impl TrainArgs {
             .with_data(self.data_options.source(self.data.as_deref(), self.seed)?)
             .with_training(training)
             .with_run_dir(run_dir)
-            .with_resume(self.resume.clone()))
+            .with_resume(self.resume.clone())
+            .with_overwrite(self.overwrite))
     }
 
     fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {
@@ -306,10 +311,24 @@ impl TrainArgs {
             .with_flip_probability(self.label_flip)
     }
 
-    /// Parses the device and trains `experiment`.
+    /// Parses the device and trains `experiment`. The first Ctrl-C (or SIGTERM) stops it after
+    /// the current step with a checkpoint; a second one stops at once.
     fn train(&self, experiment: Experiment) -> Result<TrainingSummary, Error> {
         let device = gan::core::device::parse_device(&self.device)?;
-        Ok(experiment.train(&device)?)
+        let stop = StopSignal::new();
+        let signal = stop.clone();
+        let handler = ctrlc::set_handler(move || {
+            if signal.is_stopped() {
+                eprintln!("\nstopped");
+                std::process::exit(130);
+            }
+            signal.stop();
+            eprintln!("\nstopping after this step, with a checkpoint (Ctrl-C again: stop at once)");
+        });
+        if let Err(err) = handler {
+            eprintln!("warning: Ctrl-C will stop without a checkpoint ({err})");
+        }
+        Ok(experiment.with_stop(stop).train(&device)?)
     }
 }
 

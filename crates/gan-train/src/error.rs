@@ -46,6 +46,36 @@ pub enum TrainError {
         /// What went wrong.
         message: String,
     },
+    /// Another process is training into this run folder.
+    #[error(
+        "{path} is in use by another training run (it holds {path}/.lock); wait for it or write elsewhere"
+    )]
+    Locked {
+        /// The run folder.
+        path: PathBuf,
+    },
+    /// The run folder already holds a run, and this one neither resumes nor overwrites it.
+    #[error(
+        "{path} already holds a training run: continue it (--resume {path}), write elsewhere (--out DIR), or replace it (--overwrite)"
+    )]
+    RunExists {
+        /// The run folder.
+        path: PathBuf,
+    },
+    /// The run was asked to stop; it stopped after a step and wrote a checkpoint there.
+    #[error(
+        "stopped at step {step}: checkpoint {checkpoint}; continue with --resume {run}",
+        checkpoint = checkpoint.display(),
+        run = run.display()
+    )]
+    Interrupted {
+        /// Generator steps done.
+        step: usize,
+        /// The checkpoint written.
+        checkpoint: PathBuf,
+        /// The run folder.
+        run: PathBuf,
+    },
     /// A batch could not be loaded.
     #[error("data loading failed: {0}")]
     Loading(String),

@@ -64,5 +64,6 @@ pub use output::{
 };
 pub use random::{LATENT_STREAM, StepRandom, fid_noise_seed, fixed_noise_seed};
 pub use trainer::{
-    RunOptions, TrainedModels, TrainingSummary, discriminator_update, generator_update, train,
+    RunOptions, StopSignal, TrainedModels, TrainingSummary, discriminator_update, generator_update,
+    train,
 };

@@ -367,10 +367,7 @@ fn resuming_with_another_model_or_a_missing_checkpoint_is_a_clear_error() {
         spec(4),
         &data,
         &config(6),
-        &RunOptions {
-            out_dir: dir.path().to_path_buf(),
-            resume: Some(dir.path().to_path_buf()),
-        },
+        &RunOptions::new(dir.path().to_path_buf()).with_resume(Some(dir.path().to_path_buf())),
         &device,
     )
     .unwrap_err();

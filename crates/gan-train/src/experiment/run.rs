@@ -5,6 +5,7 @@ use crate::config::TrainingConfig;
 use crate::error::TrainError;
 use crate::objective::config::ObjectiveConfig;
 use crate::objective::definition::Objective;
+use crate::trainer::stop::StopSignal;
 use crate::trainer::summary::TrainingSummary;
 use crate::trainer::training_loop::{RunOptions, train};
 use burn::prelude::*;
@@ -45,6 +46,10 @@ pub struct Experiment {
     pub run_dir: PathBuf,
     /// A run folder or checkpoint folder to continue from.
     pub resume: Option<PathBuf>,
+    /// Replace a run already in `run_dir` instead of refusing it.
+    pub overwrite: bool,
+    /// Stops the run after its current step, with a checkpoint.
+    pub stop: Option<StopSignal>,
 }
 
 impl Experiment {
@@ -66,6 +71,8 @@ impl Experiment {
             data: DataSource::from_arg(None),
             training: TrainingConfig::new(),
             resume: None,
+            overwrite: false,
+            stop: None,
         }
     }
 
@@ -96,6 +103,18 @@ impl Experiment {
     /// Continues from a run folder or checkpoint folder.
     pub fn with_resume(mut self, resume: Option<PathBuf>) -> Self {
         self.resume = resume;
+        self
+    }
+
+    /// Replaces a run already in the run folder instead of refusing it.
+    pub fn with_overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+
+    /// Lets `stop` end the run after its current step, with a checkpoint.
+    pub fn with_stop(mut self, stop: StopSignal) -> Self {
+        self.stop = Some(stop);
         self
     }
 
@@ -156,6 +175,8 @@ impl Experiment {
             options: RunOptions {
                 out_dir: self.run_dir.clone(),
                 resume: self.resume.clone(),
+                overwrite: self.overwrite,
+                stop: self.stop.clone(),
             },
             device,
         };

@@ -104,6 +104,29 @@ layout! {
 }
 
 impl RunFolder {
+    /// Deletes the run's outputs and checkpoints (not the cached FID reference statistics,
+    /// which are keyed by what they were computed from), for a run that replaces it.
+    pub fn clear(&self) -> Result<(), crate::error::TrainError> {
+        for path in [self.samples(), self.checkpoints()] {
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).map_err(crate::error::TrainError::io(&path))?;
+            }
+        }
+        let files = [
+            self.config(),
+            self.metrics(),
+            self.learning_curve(),
+            self.progress_gif(),
+            self.fid_log(),
+        ];
+        for path in files {
+            if path.is_file() {
+                std::fs::remove_file(&path).map_err(crate::error::TrainError::io(&path))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The sample grid written after `step` steps: `samples/step-NNNNNNNN.png`.
     pub fn sample_grid(&self, step: usize) -> PathBuf {
         self.samples().join(format!("step-{step:08}.png"))

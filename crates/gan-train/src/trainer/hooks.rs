@@ -182,6 +182,22 @@ impl<'a> Hooks<'a> {
         Ok(())
     }
 
+    /// A checkpoint of `state` now, unless the last one is of this very step; returns it.
+    pub fn checkpoint_now<G: Module, D: Module>(
+        &self,
+        state: &mut TrainingState<G, D>,
+    ) -> Result<std::path::PathBuf, TrainError> {
+        let name = format!("step-{:08}", state.step);
+        match &state.last_checkpoint {
+            Some(dir) if dir.ends_with(&name) => Ok(dir.clone()),
+            _ => {
+                let (epoch, batch) = state.resume_position(self.batches_per_epoch);
+                let metadata = self.metadata(state, epoch, batch);
+                state.save(&self.run, &metadata, self.config.keep_checkpoints)
+            }
+        }
+    }
+
     /// At the end: the progress GIF (a warning if it cannot be written), a checkpoint if none
     /// was written, and the summary.
     pub fn finish<G: Module, D: Module>(

@@ -4,10 +4,12 @@
 
 mod hooks;
 mod state;
+pub mod stop;
 pub mod summary;
 pub mod training_loop;
 pub mod update;
 
+pub use stop::StopSignal;
 pub use summary::{TrainedModels, TrainingSummary};
 pub use training_loop::{RunOptions, train};
 pub use update::{discriminator_update, generator_update};

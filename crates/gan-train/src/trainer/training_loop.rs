@@ -6,10 +6,12 @@ use crate::error::TrainError;
 use crate::objective::definition::Objective;
 use crate::output::metrics::StepMetrics;
 use crate::output::run_folder::RunFolder;
+use crate::output::run_lock::{RunLock, remove_stale_files};
 use crate::progress::Progress;
 use crate::random::{StepRandom, discriminator_step_seed, generator_step_seed};
 use crate::trainer::hooks::{Hooks, RunRecord};
 use crate::trainer::state::TrainingState;
+use crate::trainer::stop::StopSignal;
 use crate::trainer::summary::{TrainedModels, TrainingSummary};
 use crate::trainer::update::{discriminator_update, generator_update};
 use burn::prelude::*;
@@ -19,13 +21,35 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Where a run writes, and where it resumes from.
-#[derive(Debug, Clone, PartialEq)]
+/// Where a run writes, where it resumes from, and how it may be stopped.
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// The run's folder: samples, metrics, configuration and checkpoints go here.
+    /// The run's folder: samples, metrics, configuration and checkpoints go here. It is locked
+    /// for the life of the run.
     pub out_dir: PathBuf,
     /// A run folder or checkpoint folder to continue from.
     pub resume: Option<PathBuf>,
+    /// Replace the run already in `out_dir` (its outputs and checkpoints are deleted first);
+    /// without it, a folder that holds another run is refused.
+    pub overwrite: bool,
+    /// Stops the run after the current step, with a checkpoint.
+    pub stop: Option<StopSignal>,
+}
+
+impl RunOptions {
+    /// A new run into `out_dir`.
+    pub fn new(out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            out_dir: out_dir.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Continues from a run folder or checkpoint folder.
+    pub fn with_resume(mut self, resume: Option<PathBuf>) -> Self {
+        self.resume = resume;
+        self
+    }
 }
 
 /// Trains `generator` against `discriminator` with `objective` on `data`: the loop under every
@@ -65,6 +89,8 @@ where
 {
     config.validate()?;
     let plan = Plan::new(objective, data, config)?;
+    let run = RunFolder::new(&options.out_dir);
+    let _lock = open_run_folder(&run, options, config.quiet)?;
     let resume = options.resume.as_deref();
     let mut state = TrainingState::start(generator, discriminator, config, &model, resume, device)?;
     let record = RunRecord {
@@ -73,10 +99,9 @@ where
         objective_settings: objective.settings(),
         extra_names: objective.metric_names(),
     };
-    let run = RunFolder::new(&options.out_dir);
     let extra_names = record.extra_names.clone();
     let mut hooks = Hooks::open(
-        run,
+        run.clone(),
         record,
         &state,
         data,
@@ -188,6 +213,16 @@ where
             if finished {
                 break 'epochs;
             }
+            if options.stop.as_ref().is_some_and(StopSignal::is_stopped) {
+                progress.finish();
+                let checkpoint = hooks.checkpoint_now(&mut state)?;
+                let (step, run) = (state.step, run.root().to_path_buf());
+                return Err(TrainError::Interrupted {
+                    step,
+                    checkpoint,
+                    run,
+                });
+            }
             // Sampling and checkpointing are not counted in the next step's throughput.
             step_started = Instant::now();
         }
@@ -201,6 +236,34 @@ where
         discriminator: state.discriminator,
     };
     Ok((models, summary))
+}
+
+/// Locks the run folder, removes what interrupted writers left in it, and refuses a folder
+/// that holds another run (unless resuming it, or overwriting).
+fn open_run_folder(
+    run: &RunFolder,
+    options: &RunOptions,
+    quiet: bool,
+) -> Result<RunLock, TrainError> {
+    let lock = RunLock::acquire(run)?;
+    for stale in remove_stale_files(run) {
+        if !quiet {
+            eprintln!("removed {} (left by an interrupted run)", stale.display());
+        }
+    }
+    let resumes_here = options
+        .resume
+        .as_deref()
+        .is_some_and(|resume| RunFolder::containing(resume).root() == run.root());
+    if RunFolder::is_run(run.root()) && !resumes_here {
+        if !options.overwrite {
+            return Err(TrainError::RunExists {
+                path: run.root().to_path_buf(),
+            });
+        }
+        run.clear()?;
+    }
+    Ok(lock)
 }
 
 /// How long a run is: batches per epoch, discriminator steps per generator step, and generator

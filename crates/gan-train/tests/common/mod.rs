@@ -67,10 +67,7 @@ where
         spec,
         data,
         config,
-        &RunOptions {
-            out_dir: out.to_path_buf(),
-            resume: resume.map(Path::to_path_buf),
-        },
+        &RunOptions::new(out.to_path_buf()).with_resume(resume.map(Path::to_path_buf)),
         &device,
     )
 }

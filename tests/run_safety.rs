@@ -1,0 +1,171 @@
+//! Runs you can trust, with the real binary: a used run folder is never overwritten by accident,
+//! Ctrl-C and SIGTERM stop after a step with a checkpoint that resumes exactly, a run folder is
+//! locked while a run writes into it, and what interrupted writers left behind is cleaned up.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `gan train dcgan` at 32x32 with 8 feature maps and batch 8, quiet, into `out`, plus `extra`.
+fn train(out: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gan"));
+    command
+        .args(["train", "dcgan", "--size", "32", "--batch-size", "8"])
+        .args(["--feature-maps", "8", "--quiet", "--out"])
+        .arg(out)
+        .args(extra);
+    command
+}
+
+/// Runs it to the end: (exit code, stderr).
+fn run(mut command: Command) -> (Option<i32>, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The data rows of a run's metrics.csv (0 while it does not exist).
+fn rows(run: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(run.join("metrics.csv")).unwrap_or_default();
+    text.lines().skip(1).map(String::from).collect()
+}
+
+/// Starts a long run and waits until it has done `steps` steps.
+fn start_long_run(out: &Path, steps: usize) -> Child {
+    let mut command = train(out, &["--steps", "100000", "--checkpoint-every", "100000"]);
+    let child = command.stderr(Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while rows(out).len() < steps {
+        assert!(started.elapsed() < Duration::from_secs(300), "no progress");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status();
+    assert!(status.unwrap().success());
+}
+
+/// Waits for a signalled run: (exit code, stderr).
+fn finish(child: Child) -> (Option<i32>, String) {
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The step in "stopped at step N".
+fn stopped_step(stderr: &str) -> usize {
+    let after = stderr.split("stopped at step ").nth(1).expect(stderr);
+    after.split(':').next().unwrap().parse().unwrap()
+}
+
+/// A metrics row without its images/s column (the 8th), which depends on timing.
+fn numbers(row: &str) -> Vec<String> {
+    row.split(',')
+        .enumerate()
+        .filter(|(i, _)| *i != 7)
+        .map(|(_, v)| v.to_string())
+        .collect()
+}
+
+#[test]
+fn a_used_run_folder_is_refused_unless_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert_eq!(
+        run(train(&out, &["--steps", "2", "--sample-every", "1"])).0,
+        Some(0)
+    );
+    let (code, stderr) = run(train(&out, &["--steps", "1"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("already holds a training run") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&out).len(), 2, "the first run is untouched");
+    assert!(out.join("checkpoints/step-00000002").is_dir());
+
+    let (code, stderr) = run(train(
+        &out,
+        &["--steps", "1", "--sample-every", "1", "--overwrite"],
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(rows(&out).len(), 1);
+    let grids: Vec<_> = std::fs::read_dir(out.join("samples")).unwrap().collect();
+    assert_eq!(grids.len(), 1, "no grids of the replaced run are mixed in");
+    assert!(!out.join("checkpoints/step-00000002").exists());
+}
+
+#[test]
+fn ctrl_c_stops_after_a_step_with_a_checkpoint_that_resumes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let child = start_long_run(&out, 3);
+    signal(&child, "-INT");
+    let (code, stderr) = finish(child);
+    assert_eq!(code, Some(1), "{stderr}");
+    let step = stopped_step(&stderr);
+    assert!(step >= 3 && rows(&out).len() == step, "{stderr}");
+    assert!(
+        out.join(format!("checkpoints/step-{step:08}/metadata.json"))
+            .is_file()
+    );
+
+    // Resumed for two more steps, it matches a run that was never stopped.
+    let target = (step + 2).to_string();
+    let resume = ["--steps", target.as_str(), "--checkpoint-every", "100000"];
+    let mut resumed = train(&out, &resume);
+    resumed.arg("--resume").arg(&out);
+    assert_eq!(run(resumed).0, Some(0));
+    let whole = dir.path().join("whole");
+    assert_eq!(run(train(&whole, &resume)).0, Some(0));
+    let (a, b) = (rows(&out), rows(&whole));
+    assert_eq!(a.len(), step + 2);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(numbers(x), numbers(y));
+    }
+}
+
+#[test]
+fn a_running_folder_is_locked_and_sigterm_also_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let child = start_long_run(&out, 1);
+    let (code, stderr) = run(train(&out, &["--steps", "1", "--overwrite"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("in use by another training run"),
+        "{stderr}"
+    );
+    signal(&child, "-TERM");
+    let (code, stderr) = finish(child);
+    assert_eq!(code, Some(1), "{stderr}");
+    let step = stopped_step(&stderr);
+    assert!(
+        out.join(format!("checkpoints/step-{step:08}")).is_dir(),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn what_interrupted_writers_left_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert_eq!(run(train(&out, &["--steps", "2"])).0, Some(0));
+    let partial = out.join("checkpoints/.step-00000009.partial-4000000");
+    std::fs::create_dir_all(&partial).unwrap();
+    std::fs::write(partial.join("generator.bpk"), vec![0u8; 1000]).unwrap();
+    std::fs::write(out.join("config.tmp-4000000"), "{").unwrap();
+    let mut resumed = train(&out, &["--steps", "3"]);
+    resumed.arg("--resume").arg(&out);
+    let (code, stderr) = run(resumed);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!partial.exists() && !out.join("config.tmp-4000000").exists());
+}
