@@ -169,3 +169,111 @@ fn what_interrupted_writers_left_is_removed() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!partial.exists() && !out.join("config.tmp-4000000").exists());
 }
+
+/// Runs `gan args…` to the end: (exit code, stdout, stderr).
+fn gan(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_gan"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        output.status.code(),
+        text(&output.stdout),
+        text(&output.stderr),
+    )
+}
+
+#[test]
+fn a_damaged_checkpoint_file_is_refused_and_listed_as_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert_eq!(run(train(&out, &["--steps", "2"])).0, Some(0));
+    let checkpoint = out.join("checkpoints/step-00000002");
+    let run_arg = out.to_str().unwrap();
+    for file in [
+        "generator.bpk",
+        "discriminator.bpk",
+        "generator_optimizer.bpk",
+        "discriminator_optimizer.bpk",
+    ] {
+        let path = checkpoint.join(file);
+        let original = std::fs::read(&path).unwrap();
+        let mut flipped = original.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0xFF;
+        std::fs::write(&path, &flipped).unwrap();
+
+        let (code, _, stderr) = gan(&["models", dir.path().to_str().unwrap()]);
+        assert_eq!(code, Some(0));
+        assert!(
+            stderr.contains(file) && stderr.contains("is damaged"),
+            "{file}: {stderr}"
+        );
+        let (code, _, stderr) = match file {
+            "generator.bpk" => gan(&[
+                "generate",
+                run_arg,
+                "--out",
+                dir.path().join("g").to_str().unwrap(),
+            ]),
+            "discriminator.bpk" => gan(&[
+                "score",
+                run_arg,
+                checkpoint
+                    .join("../../samples/step-00000002.png")
+                    .to_str()
+                    .unwrap(),
+            ]),
+            _ => {
+                let mut resume = train(&out, &["--steps", "3"]);
+                resume.arg("--resume").arg(&out);
+                let (code, stderr) = run(resume);
+                (code, String::new(), stderr)
+            }
+        };
+        assert_eq!(code, Some(1), "{file}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains("is damaged"),
+            "{file}: {stderr}"
+        );
+        std::fs::write(&path, &original).unwrap();
+    }
+}
+
+#[test]
+fn huge_sizes_are_clear_errors_before_any_allocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let (code, _, stderr) = gan(&[
+        "train",
+        "dcgan",
+        "--feature-maps",
+        "100000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("DCGAN generator would have about") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+
+    assert_eq!(run(train(&out, &["--steps", "1"])).0, Some(0));
+    let metadata_path = out.join("checkpoints/step-00000001/metadata.json");
+    let mut metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&metadata_path).unwrap()).unwrap();
+    metadata["model"]["generator"]["latent_dim"] = 1_000_000_000u64.into();
+    std::fs::write(&metadata_path, metadata.to_string()).unwrap();
+    let (code, _, stderr) = gan(&[
+        "generate",
+        out.to_str().unwrap(),
+        "--out",
+        dir.path().join("g").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("would have about") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

@@ -27,6 +27,20 @@ pub enum ConfigError {
         /// Its value.
         value: usize,
     },
+    /// The model would have more weights than [`MAX_PARAMETERS`] (a huge width or latent
+    /// size), refused before anything is allocated.
+    #[error(
+        "{model} would have about {parameters} weights, more than the {max} this library builds \
+         (check feature_maps, latent_dim and layer widths)"
+    )]
+    TooLarge {
+        /// The model.
+        model: &'static str,
+        /// Its weight count, estimated from the configuration.
+        parameters: u128,
+        /// [`MAX_PARAMETERS`].
+        max: u128,
+    },
     /// A probability or fraction lies outside its allowed range.
     #[error("{field} must be in {range}, got {value}")]
     OutOfRange {
@@ -66,6 +80,39 @@ pub enum DeviceError {
         /// What failed, and what to install.
         reason: String,
     },
+}
+
+/// The most weights one model may have: 2^31 (8 GiB as f32), far above any GAN here (DCGAN at
+/// 256x256 has 57 million), so that a mistyped width is an error instead of a failed
+/// allocation of terabytes.
+pub const MAX_PARAMETERS: u128 = 1 << 31;
+
+/// Checks the weight count of a chain of layers: `kernel` weights between each pair of
+/// consecutive widths (16 for 4x4 convolutions, 1 for linear layers).
+pub(crate) fn check_weights(
+    model: &'static str,
+    widths: &[u128],
+    kernel: u128,
+) -> Result<(), ConfigError> {
+    let parameters = widths
+        .windows(2)
+        .map(|pair| pair[0].saturating_mul(pair[1]).saturating_mul(kernel))
+        .fold(0u128, u128::saturating_add);
+    if parameters > MAX_PARAMETERS {
+        return Err(ConfigError::TooLarge {
+            model,
+            parameters,
+            max: MAX_PARAMETERS,
+        });
+    }
+    Ok(())
+}
+
+/// The widths of a DCGAN stack of `stages` blocks, doubling from `feature_maps`.
+pub(crate) fn doubling_widths(feature_maps: usize, stages: usize) -> Vec<u128> {
+    (0..stages)
+        .map(|stage| (feature_maps as u128).saturating_mul(1 << stage))
+        .collect()
 }
 
 pub(crate) fn check_nonzero(field: &'static str, value: usize) -> Result<(), ConfigError> {

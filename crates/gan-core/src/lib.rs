@@ -43,7 +43,7 @@ mod params;
 pub mod registry;
 pub mod wgan;
 
-pub use error::{ConfigError, DeviceError};
+pub use error::{ConfigError, DeviceError, MAX_PARAMETERS};
 pub use model::{Discriminator, Generator, ModelConfig};
 pub use params::trainable_params;
 pub use registry::{

@@ -24,6 +24,7 @@ use gan_core::registry::{
     Architecture, DiscriminatorConfig, DiscriminatorModel, GeneratorConfig, GeneratorModel,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -113,6 +114,10 @@ pub struct CheckpointMetadata {
     /// Metrics worth listing with the model (for example `"fid"`), when known.
     #[serde(default)]
     pub metrics: serde_json::Map<String, serde_json::Value>,
+    /// The SHA-256 (hex) of each file of the checkpoint, filled in when it is saved and checked
+    /// whenever a file is loaded.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// A checkpoint found on disk.
@@ -168,18 +173,26 @@ pub fn save<G: Module, D: Module>(
         move |err: burn::store::RecordError| checkpoint_error(&path, err)
     };
     let generator = contents.generator.valid().into_record().into_bytes();
-    let generator = generator.map_err(record_error(GENERATOR))?;
-    write_synced(&tmp_dir.join(GENERATOR), &generator)?;
     let discriminator = contents.discriminator.valid().into_record().into_bytes();
-    let discriminator = discriminator.map_err(record_error(DISCRIMINATOR))?;
-    write_synced(&tmp_dir.join(DISCRIMINATOR), &discriminator)?;
-    let optimizer = contents.generator_optimizer.into_bytes();
-    let optimizer = optimizer.map_err(record_error(GENERATOR_OPTIMIZER))?;
-    write_synced(&tmp_dir.join(GENERATOR_OPTIMIZER), &optimizer)?;
-    let optimizer = contents.discriminator_optimizer.into_bytes();
-    let optimizer = optimizer.map_err(record_error(DISCRIMINATOR_OPTIMIZER))?;
-    write_synced(&tmp_dir.join(DISCRIMINATOR_OPTIMIZER), &optimizer)?;
-    let json = serde_json::to_vec_pretty(metadata).map_err(|e| checkpoint_error(&tmp_dir, e))?;
+    let files = [
+        (GENERATOR, generator),
+        (DISCRIMINATOR, discriminator),
+        (
+            GENERATOR_OPTIMIZER,
+            contents.generator_optimizer.into_bytes(),
+        ),
+        (
+            DISCRIMINATOR_OPTIMIZER,
+            contents.discriminator_optimizer.into_bytes(),
+        ),
+    ];
+    let mut metadata = metadata.clone();
+    for (file, bytes) in files {
+        let bytes = bytes.map_err(record_error(file))?;
+        write_synced(&tmp_dir.join(file), &bytes)?;
+        metadata.files.insert(file.to_string(), sha256_hex(&bytes));
+    }
+    let json = serde_json::to_vec_pretty(&metadata).map_err(|e| checkpoint_error(&tmp_dir, e))?;
     write_synced(&tmp_dir.join(METADATA), &json)?;
     sync_dir(&tmp_dir);
 
@@ -219,6 +232,15 @@ fn prune(root: &Path, keep: usize, latest: &str) -> Result<(), TrainError> {
         fs::remove_dir_all(&dir).map_err(TrainError::io(&dir))?;
     }
     Ok(())
+}
+
+/// The SHA-256 of `bytes`, as lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Whether `path` is a checkpoint folder (it holds `metadata.json`).
@@ -337,10 +359,40 @@ impl Checkpoint {
         })
     }
 
+    /// Reads one of its files, checked against the SHA-256 its metadata records (checkpoints
+    /// written before hashes were recorded are read unchecked).
     fn read(&self, file: &str) -> Result<Bytes, TrainError> {
         let path = self.dir.join(file);
         let bytes = fs::read(&path).map_err(TrainError::io(&path))?;
+        if let Some(expected) = self.metadata.files.get(file) {
+            let found = sha256_hex(&bytes);
+            if &found != expected {
+                return Err(checkpoint_error(
+                    &path,
+                    format!(
+                        "is damaged: its SHA-256 is {found}, the checkpoint recorded {expected}"
+                    ),
+                ));
+            }
+        }
         Ok(Bytes::from_bytes_vec(bytes))
+    }
+
+    /// Checks that every file of the checkpoint is there and, where its metadata records
+    /// SHA-256 hashes, unchanged; the first problem is the error.
+    pub fn verify(&self) -> Result<(), TrainError> {
+        for file in [
+            GENERATOR,
+            DISCRIMINATOR,
+            GENERATOR_OPTIMIZER,
+            DISCRIMINATOR_OPTIMIZER,
+        ] {
+            let bytes = self.read(file)?;
+            if bytes.is_empty() {
+                return Err(checkpoint_error(&self.dir.join(file), "is empty"));
+            }
+        }
+        Ok(())
     }
 
     fn load_module<M: Module>(&self, module: M, file: &str) -> Result<M, TrainError> {

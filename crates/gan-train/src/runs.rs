@@ -61,7 +61,8 @@ pub struct Unreadable {
 }
 
 /// The models under `dir` (up to [`MAX_DEPTH`] levels down; hidden folders are skipped),
-/// sorted by path, and the folders that look like models but could not be read. `dir` may
+/// sorted by path, and the folders that look like models but could not be read or whose
+/// checkpoint is incomplete or damaged ([`Checkpoint::verify`]). `dir` may
 /// itself be a run folder or a checkpoint folder.
 pub fn find_models(dir: &Path) -> Result<(Vec<ModelEntry>, Vec<Unreadable>), TrainError> {
     if !dir.is_dir() {
@@ -78,7 +79,7 @@ pub fn find_models(dir: &Path) -> Result<(Vec<ModelEntry>, Vec<Unreadable>), Tra
 
 fn visit(dir: &Path, depth: usize, found: &mut (Vec<ModelEntry>, Vec<Unreadable>)) {
     if checkpoint::is_checkpoint(dir) || RunFolder::is_run(dir) {
-        match checkpoint::find(dir) {
+        match checkpoint::find(dir).and_then(|c| c.verify().map(|()| c)) {
             Ok(checkpoint) => found.0.push(ModelEntry::new(dir.to_path_buf(), checkpoint)),
             Err(error) => found.1.push(Unreadable {
                 path: dir.to_path_buf(),

@@ -1,7 +1,7 @@
 //! The CAN discriminator: a DCGAN trunk with a real/fake head and a style-classification head.
 
 use crate::dcgan::{DcganDiscriminator, DcganDiscriminatorConfig};
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
@@ -71,6 +71,15 @@ impl CanDiscriminatorConfig {
         for &width in &self.style_hidden {
             check_nonzero("style head width", width)?;
         }
+        let stages = crate::dcgan::stride2_stages("CAN discriminator", self.image_size)?;
+        let trunk = doubling_widths(self.feature_maps, stages)
+            .last()
+            .copied()
+            .unwrap_or(0);
+        let mut head = vec![trunk.saturating_mul(16)];
+        head.extend(self.style_hidden.iter().map(|&w| w as u128));
+        head.push(self.num_styles as u128);
+        check_weights("CAN style head", &head, 1)?;
         let base = DcganDiscriminatorConfig::new()
             .with_feature_maps(self.feature_maps)
             .with_channels(self.channels)

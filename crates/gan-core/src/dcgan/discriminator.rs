@@ -2,7 +2,7 @@
 
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -62,7 +62,12 @@ impl DcganDiscriminatorConfig {
     pub fn validate(&self) -> Result<usize, ConfigError> {
         check_nonzero("feature_maps", self.feature_maps)?;
         check_nonzero("channels", self.channels)?;
-        stride2_stages("DCGAN discriminator", self.image_size)
+        let stages = stride2_stages("DCGAN discriminator", self.image_size)?;
+        let mut widths = vec![self.channels as u128];
+        widths.extend(doubling_widths(self.feature_maps, stages));
+        widths.push(1);
+        check_weights("DCGAN discriminator", &widths, 16)?;
+        Ok(stages)
     }
 
     /// Builds the discriminator on `device` with the paper's initialisation.

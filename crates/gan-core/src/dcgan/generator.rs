@@ -2,7 +2,7 @@
 
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::BatchNorm;
@@ -63,7 +63,12 @@ impl DcganGeneratorConfig {
         check_nonzero("latent_dim", self.latent_dim)?;
         check_nonzero("feature_maps", self.feature_maps)?;
         check_nonzero("channels", self.channels)?;
-        stride2_stages("DCGAN generator", self.image_size)
+        let stages = stride2_stages("DCGAN generator", self.image_size)?;
+        let mut widths = vec![self.latent_dim as u128];
+        widths.extend(doubling_widths(self.feature_maps, stages).into_iter().rev());
+        widths.push(self.channels as u128);
+        check_weights("DCGAN generator", &widths, 16)?;
+        Ok(stages)
     }
 
     /// Builds the generator on `device` with the paper's initialisation.

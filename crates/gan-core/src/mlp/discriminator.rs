@@ -1,6 +1,6 @@
 //! The fully connected discriminator: every pixel through hidden layers to one logit.
 
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
@@ -41,6 +41,11 @@ impl MlpDiscriminatorConfig {
         for &width in &self.hidden {
             check_nonzero("hidden width", width)?;
         }
+        let mut widths =
+            vec![(self.channels as u128).saturating_mul((self.image_size as u128).pow(2))];
+        widths.extend(self.hidden.iter().map(|&w| w as u128));
+        widths.push(1);
+        check_weights("fully connected discriminator", &widths, 1)?;
         let mut widths = vec![self.channels * self.image_size * self.image_size];
         widths.extend(&self.hidden);
         let hidden = widths

@@ -1,6 +1,6 @@
 //! The fully connected generator: latent vector through hidden layers to every pixel.
 
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights};
 use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::{Linear, LinearConfig};
@@ -47,6 +47,10 @@ impl MlpGeneratorConfig {
         for &width in &self.hidden {
             check_nonzero("hidden width", width)?;
         }
+        let mut widths = vec![self.latent_dim as u128];
+        widths.extend(self.hidden.iter().map(|&w| w as u128));
+        widths.push((self.channels as u128).saturating_mul((self.image_size as u128).pow(2)));
+        check_weights("fully connected generator", &widths, 1)?;
         let mut widths = vec![self.latent_dim];
         widths.extend(&self.hidden);
         let hidden = widths

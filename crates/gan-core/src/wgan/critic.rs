@@ -4,7 +4,7 @@
 use super::InputGradient;
 use super::layer_norm::{LayerNormCache, SampleLayerNorm};
 use crate::dcgan::stride2_stages;
-use crate::error::check_nonzero;
+use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -69,6 +69,10 @@ impl DcganCriticConfig {
         check_nonzero("feature_maps", self.feature_maps)?;
         check_nonzero("channels", self.channels)?;
         let stages = stride2_stages("DCGAN critic", self.image_size)?;
+        let mut widths = vec![self.channels as u128];
+        widths.extend(doubling_widths(self.feature_maps, stages));
+        widths.push(1);
+        check_weights("DCGAN critic", &widths, 16)?;
         let conv = |c_in: usize, c_out: usize, stride: usize, padding: usize| {
             Conv2dConfig::new([c_in, c_out], [4, 4])
                 .with_stride([stride, stride])

@@ -129,6 +129,7 @@ impl<'a> Hooks<'a> {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
             metrics: fid_metrics(state.last_fid),
+            files: Default::default(),
         }
     }
 

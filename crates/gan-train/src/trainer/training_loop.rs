@@ -251,10 +251,16 @@ fn open_run_folder(
             eprintln!("removed {} (left by an interrupted run)", stale.display());
         }
     }
-    let resumes_here = options
-        .resume
-        .as_deref()
-        .is_some_and(|resume| RunFolder::containing(resume).root() == run.root());
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    let resumes_here = match options.resume.as_deref() {
+        Some(resume) => {
+            let found = crate::checkpoint::find(resume)?;
+            same(RunFolder::containing(&found.dir).root(), run.root())
+        }
+        None => false,
+    };
     if RunFolder::is_run(run.root()) && !resumes_here {
         if !options.overwrite {
             return Err(TrainError::RunExists {
