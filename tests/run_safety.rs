@@ -277,3 +277,69 @@ fn huge_sizes_are_clear_errors_before_any_allocation() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_resume_takes_its_settings_from_the_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert_eq!(
+        run(train(&out, &["--steps", "2", "--seed", "5"])).0,
+        Some(0)
+    );
+    let resume = |args: &[&str]| {
+        let mut all = vec![
+            "train",
+            "dcgan",
+            "--quiet",
+            "--resume",
+            out.to_str().unwrap(),
+        ];
+        all.extend(args);
+        gan(&all)
+    };
+    // Nothing but the new length: size, batch, feature maps, seed and data come from the run.
+    let (code, _, stderr) = resume(&["--steps", "3", "--lr-g", "0.001"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(rows(&out).len(), 3);
+    let metadata: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("checkpoints/step-00000003/metadata.json")).unwrap(),
+    )
+    .unwrap();
+    let training = &metadata["training"];
+    assert_eq!(
+        (training["batch_size"].as_u64(), training["seed"].as_u64()),
+        (Some(8), Some(5))
+    );
+    assert_eq!(
+        training["generator_optimizer"]["learning_rate"].as_f64(),
+        Some(0.001),
+        "recorded"
+    );
+
+    let (code, _, stderr) = resume(&["--steps", "4", "--batch-size", "16", "--seed", "5"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("--batch-size 16 (the run's: 8)") && !stderr.contains("--seed"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = resume(&["--steps", "4", "--size", "64", "--label-smoothing", "0.2"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("--size 64 (the run's: 32)") && stderr.contains("objective"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = resume(&["--steps", "3"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("already at step 3"), "{stderr}");
+    let (code, _, stderr) = gan(&[
+        "train",
+        "can",
+        "--resume",
+        out.to_str().unwrap(),
+        "--steps",
+        "9",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("holds a dcgan run"), "{stderr}");
+    assert_eq!(rows(&out).len(), 3, "refused resumes train nothing");
+}

@@ -184,7 +184,7 @@ mod tests {
         let TrainCommand::WganGp(args) = model.as_ref() else {
             panic!("parsed as {cli:?}");
         };
-        assert_eq!((args.size, args.train.steps), (128, Some(3)));
+        assert_eq!((args.size, args.train.steps), (Some(128), Some(3)));
         assert!(Cli::try_parse_from(["gan", "train", "stylegan"]).is_err());
     }
 }

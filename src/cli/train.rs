@@ -8,8 +8,8 @@ use gan::core::wgan::CriticNorm;
 use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
 use gan::train::experiment::presets::DEFAULT_STEPS;
 use gan::train::{
-    AdamSettings, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
-    PenaltyGradient, RunFolder, StopSignal, TrainingSummary, WassersteinGp,
+    AdamSettings, Checkpoint, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
+    PenaltyGradient, StopSignal, TrainingSummary, WassersteinGp,
 };
 use std::path::PathBuf;
 
@@ -33,23 +33,25 @@ pub struct TrainArgs {
     /// Passes over the data set.
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Images per batch.
-    #[arg(long, default_value_t = 64)]
-    pub batch_size: usize,
+    /// Images per batch [default: 64].
+    #[arg(long)]
+    pub batch_size: Option<usize>,
     /// Run folder: samples/, metrics.csv, checkpoints/ [default: the --resume run's folder, or
     /// runs/<MODEL><SIZE>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Continue from a run folder or checkpoint folder.
+    /// Continue from a run folder or checkpoint folder, with the settings it records (only
+    /// --steps, --epochs, --lr-g, --lr-d, --sample-every, --checkpoint-every, --fid-*,
+    /// --device, --quiet and --out may be given; they are recorded).
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
     /// Replace the run already in --out (its checkpoints, samples and metrics are deleted)
     /// instead of refusing to train there.
     #[arg(long, conflicts_with = "resume")]
     pub overwrite: bool,
-    /// Seed for weights, data order, flips and noise.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    /// Seed for weights, data order, flips and noise [default: 42].
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Generator learning rate [default: 2e-4; WGAN-GP 1e-4].
     #[arg(long)]
     pub lr_g: Option<f64>,
@@ -62,21 +64,21 @@ pub struct TrainArgs {
     /// Adam's second-moment decay for both networks [default: 0.999; WGAN-GP 0.9].
     #[arg(long)]
     pub beta2: Option<f32>,
-    /// Feature maps of the generator and discriminator (ngf = ndf).
-    #[arg(long, default_value_t = 64)]
-    pub feature_maps: usize,
-    /// One-sided label smoothing: real targets become 1 - s.
-    #[arg(long, default_value_t = 0.0)]
-    pub label_smoothing: f64,
-    /// Probability of flipping each discriminator label (label noise).
-    #[arg(long, default_value_t = 0.0)]
-    pub label_flip: f64,
-    /// Write a sample grid every N steps.
-    #[arg(long, default_value_t = 50)]
-    pub sample_every: usize,
-    /// Write a checkpoint every N steps.
-    #[arg(long, default_value_t = 100)]
-    pub checkpoint_every: usize,
+    /// Feature maps of the generator and discriminator (ngf = ndf) [default: 64].
+    #[arg(long)]
+    pub feature_maps: Option<usize>,
+    /// One-sided label smoothing: real targets become 1 - s [default: 0].
+    #[arg(long)]
+    pub label_smoothing: Option<f64>,
+    /// Probability of flipping each discriminator label (label noise) [default: 0].
+    #[arg(long)]
+    pub label_flip: Option<f64>,
+    /// Write a sample grid every N steps [default: 50].
+    #[arg(long)]
+    pub sample_every: Option<usize>,
+    /// Write a checkpoint every N steps [default: 100].
+    #[arg(long)]
+    pub checkpoint_every: Option<usize>,
     /// When and how to measure FID during training.
     #[command(flatten)]
     pub fid: TrainFidArgs,
@@ -263,8 +265,13 @@ impl DataArgs {
 }
 
 impl TrainArgs {
-    /// `preset` (its networks, objective and Adam settings) with these options applied.
-    pub fn experiment(&self, preset: Experiment) -> Result<Experiment, Error> {
+    /// `preset` (its networks, objective and Adam settings) with these options applied; with
+    /// `--resume`, the run that checkpoint records instead (see [`TrainArgs::resumed`]).
+    /// `given` says which of the model's own options the command line gave.
+    pub fn experiment(&self, preset: Experiment, given: Given) -> Result<Experiment, Error> {
+        if let Some(resume) = &self.resume {
+            return self.resumed(resume, preset, given);
+        }
         let defaults = preset.training.clone();
         let steps = match (self.steps, self.epochs) {
             (Some(steps), _) => Some(steps),
@@ -275,26 +282,147 @@ impl TrainArgs {
             .clone()
             .with_generator_optimizer(self.adam(&defaults.generator_optimizer, self.lr_g))
             .with_discriminator_optimizer(self.adam(&defaults.discriminator_optimizer, self.lr_d))
-            .with_batch_size(self.batch_size)
+            .with_batch_size(self.batch_size.unwrap_or(64))
             .with_steps(steps)
             .with_epochs(self.epochs.unwrap_or(1))
-            .with_seed(self.seed)
-            .with_sample_every(self.sample_every)
-            .with_checkpoint_every(self.checkpoint_every)
+            .with_seed(self.seed.unwrap_or(42))
+            .with_sample_every(self.sample_every.unwrap_or(50))
+            .with_checkpoint_every(self.checkpoint_every.unwrap_or(100))
             .with_quiet(self.quiet)
             .with_fid(self.fid.config());
-        let run_dir = match (&self.out, &self.resume) {
-            (Some(out), _) => out.clone(),
-            (None, Some(resume)) => RunFolder::containing(resume).root().to_path_buf(),
-            (None, None) => preset.run_dir.clone(),
-        };
+        let run_dir = self.out.clone().unwrap_or_else(|| preset.run_dir.clone());
         Ok(preset
-            .with_feature_maps(self.feature_maps)
-            .with_data(self.data_options.source(self.data.as_deref(), self.seed)?)
+            .with_feature_maps(self.feature_maps.unwrap_or(64))
+            .with_data(
+                self.data_options
+                    .source(self.data.as_deref(), training.seed)?,
+            )
             .with_training(training)
             .with_run_dir(run_dir)
-            .with_resume(self.resume.clone())
             .with_overwrite(self.overwrite))
+    }
+
+    /// The run recorded in the checkpoint at `resume`, continued. `preset` is what the command
+    /// line asked for (architecture, size, objective); an option that would change a recorded
+    /// setting is refused, the allowed ones are applied (and recorded by the checkpoints that
+    /// follow). Checkpoints that record no data source or objective settings (written before
+    /// they did) resume with the command line's settings, as the first run was started.
+    fn resumed(
+        &self,
+        resume: &std::path::Path,
+        preset: Experiment,
+        given: Given,
+    ) -> Result<Experiment, Error> {
+        let checkpoint = Checkpoint::open(resume)?;
+        let recorded = &checkpoint.metadata;
+        let architecture = recorded.model.architecture;
+        if architecture != preset.architecture {
+            return Err(Error::Usage(format!(
+                "{} holds a {architecture} run: resume it with `gan train {architecture}`",
+                resume.display()
+            )));
+        }
+        let Ok(mut experiment) = Experiment::from_checkpoint(&checkpoint) else {
+            let legacy = Self {
+                resume: None,
+                ..self.clone()
+            };
+            let experiment = legacy.experiment(preset, given)?;
+            let run_dir = self
+                .out
+                .clone()
+                .unwrap_or_else(|| checkpoint.run_folder().root().to_path_buf());
+            return Ok(experiment
+                .with_run_dir(run_dir)
+                .with_resume(Some(resume.to_path_buf())));
+        };
+        let training = &recorded.training;
+        let mut changed = Vec::new();
+        let mut differs = |flag: &str, given: Option<String>, recorded: String| {
+            if let Some(given) = given.filter(|g| *g != recorded) {
+                changed.push(format!("{flag} {given} (the run's: {recorded})"));
+            }
+        };
+        differs(
+            "--size",
+            given.size.map(|s| s.to_string()),
+            recorded.model.image_size.to_string(),
+        );
+        differs(
+            "--batch-size",
+            self.batch_size.map(|b| b.to_string()),
+            training.batch_size.to_string(),
+        );
+        differs(
+            "--seed",
+            self.seed.map(|s| s.to_string()),
+            training.seed.to_string(),
+        );
+        differs(
+            "--beta1",
+            self.beta1.map(|b| b.to_string()),
+            training.generator_optimizer.beta_1.to_string(),
+        );
+        differs(
+            "--beta2",
+            self.beta2.map(|b| b.to_string()),
+            training.generator_optimizer.beta_2.to_string(),
+        );
+        let fm = |config: &serde_json::Value| config["feature_maps"].to_string();
+        let generator = serde_json::to_value(&recorded.model.generator).unwrap_or_default();
+        differs(
+            "--feature-maps",
+            self.feature_maps.map(|f| f.to_string()),
+            fm(&generator),
+        );
+        let objective = serde_json::to_value(&experiment.objective).unwrap_or_default();
+        let labels_given = self.label_smoothing.is_some() || self.label_flip.is_some();
+        if (given.objective || labels_given) && preset.objective != experiment.objective {
+            let asked = serde_json::to_value(&preset.objective).unwrap_or_default();
+            differs(
+                "the objective's options",
+                Some(asked.to_string()),
+                objective.to_string(),
+            );
+        }
+        if self.data.is_some() {
+            changed.push(format!("--data (the run's: {})", recorded.data));
+        }
+        if !changed.is_empty() {
+            return Err(Error::Usage(format!(
+                "a resume continues the recorded run, and these options change it: {}. On a \
+                 resume only --steps, --epochs, --lr-g, --lr-d, --sample-every, \
+                 --checkpoint-every, --fid-*, --device, --quiet and --out may be given",
+                changed.join("; ")
+            )));
+        }
+        let config = &mut experiment.training;
+        if let Some(steps) = self.steps {
+            if steps <= recorded.step {
+                return Err(Error::Usage(format!(
+                    "the run is already at step {}: --steps must be above it",
+                    recorded.step
+                )));
+            }
+            config.steps = Some(steps);
+        }
+        if let Some(epochs) = self.epochs {
+            (config.steps, config.epochs) = (None, epochs);
+        }
+        if let Some(lr) = self.lr_g {
+            config.generator_optimizer.learning_rate = lr;
+        }
+        if let Some(lr) = self.lr_d {
+            config.discriminator_optimizer.learning_rate = lr;
+        }
+        config.sample_every = self.sample_every.unwrap_or(config.sample_every);
+        config.checkpoint_every = self.checkpoint_every.unwrap_or(config.checkpoint_every);
+        config.fid = self.fid.config().or(config.fid.take());
+        config.quiet = self.quiet;
+        if let Some(out) = &self.out {
+            experiment.run_dir = out.clone();
+        }
+        Ok(experiment)
     }
 
     fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {
@@ -307,8 +435,8 @@ impl TrainArgs {
     /// The discriminator's target settings these arguments describe.
     pub fn labels(&self) -> LabelConfig {
         LabelConfig::new()
-            .with_smoothing(self.label_smoothing)
-            .with_flip_probability(self.label_flip)
+            .with_smoothing(self.label_smoothing.unwrap_or(0.0))
+            .with_flip_probability(self.label_flip.unwrap_or(0.0))
     }
 
     /// Parses the device and trains `experiment`. The first Ctrl-C (or SIGTERM) stops it after
@@ -332,23 +460,37 @@ impl TrainArgs {
     }
 }
 
+/// Which of a model's own options the command line gave (a resume refuses those that differ
+/// from the recorded run).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    /// `--size`.
+    pub size: Option<usize>,
+    /// Any option of the objective.
+    pub objective: bool,
+}
+
 /// The options of `gan train dcgan`.
 #[derive(clap::Args, Debug, Clone, PartialEq)]
 pub struct DcganArgs {
     /// The shared training options.
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Image size: a power of two from 32 to 256.
-    #[arg(long, default_value_t = 64)]
-    pub size: usize,
+    /// Image size: a power of two from 32 to 256 [default: 64].
+    #[arg(long)]
+    pub size: Option<usize>,
 }
 
 impl DcganArgs {
     /// Trains the DCGAN preset as the options say.
     pub fn run(&self) -> Result<TrainingSummary, Error> {
         let objective = NonSaturating::new(self.train.labels())?;
-        let preset = Experiment::dcgan(self.size).with_objective(objective);
-        self.train.train(self.train.experiment(preset)?)
+        let preset = Experiment::dcgan(self.size.unwrap_or(64)).with_objective(objective);
+        let given = Given {
+            size: self.size,
+            objective: false,
+        };
+        self.train.train(self.train.experiment(preset, given)?)
     }
 }
 
@@ -367,18 +509,18 @@ pub struct WganArgs {
     /// The shared training options.
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train).
-    #[arg(long, default_value_t = 64)]
-    pub size: usize,
-    /// λ, the gradient penalty's weight.
-    #[arg(long, default_value_t = 10.0)]
-    pub penalty_weight: f64,
-    /// Critic steps per generator step.
-    #[arg(long, default_value_t = 5)]
-    pub critic_steps: usize,
-    /// The critic's normalisation.
-    #[arg(long, value_enum, default_value_t = NormArg::Layer)]
-    pub norm: NormArg,
+    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train) [default: 64].
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// λ, the gradient penalty's weight [default: 10].
+    #[arg(long)]
+    pub penalty_weight: Option<f64>,
+    /// Critic steps per generator step [default: 5].
+    #[arg(long)]
+    pub critic_steps: Option<usize>,
+    /// The critic's normalisation [default: layer].
+    #[arg(long, value_enum)]
+    pub norm: Option<NormArg>,
     /// Use the approximate finite-difference penalty gradient with this relative step instead
     /// of the exact one (for comparison).
     #[arg(long, value_name = "STEP")]
@@ -392,16 +534,27 @@ impl WganArgs {
             Some(relative_step) => PenaltyGradient::FiniteDifference { relative_step },
             None => PenaltyGradient::Exact,
         };
+        let weight = self.penalty_weight.unwrap_or(10.0);
         let objective =
-            WassersteinGp::new(self.penalty_weight, self.critic_steps, penalty_gradient)?;
-        let mut preset = Experiment::wgan_gp(self.size).with_objective(objective);
-        if let DiscriminatorConfig::Critic(critic) = &mut preset.discriminator {
-            critic.norm = match self.norm {
-                NormArg::Layer => CriticNorm::Layer,
-                NormArg::None => CriticNorm::None,
-            };
+            WassersteinGp::new(weight, self.critic_steps.unwrap_or(5), penalty_gradient)?;
+        let mut preset = Experiment::wgan_gp(self.size.unwrap_or(64)).with_objective(objective);
+        if let DiscriminatorConfig::Critic(critic) = &mut preset.discriminator
+            && self.norm == Some(NormArg::None)
+        {
+            critic.norm = CriticNorm::None;
         }
-        self.train.train(self.train.experiment(preset)?)
+        if self.train.resume.is_some() && self.norm.is_some() {
+            return Err(Error::Usage(
+                "--norm cannot change on a resume: the critic is recorded".into(),
+            ));
+        }
+        let given = Given {
+            size: self.size,
+            objective: self.penalty_weight.is_some()
+                || self.critic_steps.is_some()
+                || self.finite_difference.is_some(),
+        };
+        self.train.train(self.train.experiment(preset, given)?)
     }
 }
 
@@ -420,28 +573,32 @@ pub struct CanArgs {
     /// The shared training options.
     #[command(flatten)]
     pub train: TrainArgs,
-    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train).
-    #[arg(long, default_value_t = 64)]
-    pub size: usize,
-    /// λ, the weight of the generator's style-ambiguity loss.
-    #[arg(long, default_value_t = 1.0)]
-    pub style_weight: f64,
-    /// Which style-ambiguity loss.
-    #[arg(long, value_enum, default_value_t = AmbiguityArg::Binary)]
-    pub ambiguity: AmbiguityArg,
+    /// Image size: a power of two from 32 to 256 (128 as art-GAN projects train) [default: 64].
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// λ, the weight of the generator's style-ambiguity loss [default: 1].
+    #[arg(long)]
+    pub style_weight: Option<f64>,
+    /// Which style-ambiguity loss [default: binary].
+    #[arg(long, value_enum)]
+    pub ambiguity: Option<AmbiguityArg>,
 }
 
 impl CanArgs {
     /// Trains the CAN preset as the options say, with the styles of the data set.
     pub fn run(&self) -> Result<TrainingSummary, Error> {
         let ambiguity = match self.ambiguity {
-            AmbiguityArg::Binary => StyleAmbiguity::Binary,
-            AmbiguityArg::Uniform => StyleAmbiguity::UniformCrossEntropy,
+            Some(AmbiguityArg::Uniform) => StyleAmbiguity::UniformCrossEntropy,
+            _ => StyleAmbiguity::Binary,
         };
-        let objective =
-            CreativeAdversarial::new(self.train.labels(), self.style_weight, ambiguity)?;
-        let preset = Experiment::can(self.size).with_objective(objective);
-        self.train.train(self.train.experiment(preset)?)
+        let weight = self.style_weight.unwrap_or(1.0);
+        let objective = CreativeAdversarial::new(self.train.labels(), weight, ambiguity)?;
+        let preset = Experiment::can(self.size.unwrap_or(64)).with_objective(objective);
+        let given = Given {
+            size: self.size,
+            objective: self.style_weight.is_some() || self.ambiguity.is_some(),
+        };
+        self.train.train(self.train.experiment(preset, given)?)
     }
 }
 

@@ -38,7 +38,7 @@ pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "bmp", "gi
 ///     .unwrap();
 /// println!("{}", data.report());
 /// ```
-#[derive(Config, Debug)]
+#[derive(Config, Debug, PartialEq)]
 pub struct ArtDatasetConfig {
     /// A folder of images, or a `.zip` archive of them.
     pub source: PathBuf,

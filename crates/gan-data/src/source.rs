@@ -11,8 +11,10 @@ use burn::data::dataset::Dataset;
 use std::sync::Arc;
 
 /// A data set source: the embedded procedural paintings, or real images from a folder or a
-/// `.zip` archive (with optional CSV labels).
-#[derive(Debug, Clone)]
+/// `.zip` archive (with optional CSV labels). Serialisable, so that a checkpoint records where
+/// its run's images came from (`{"source": "embedded", ...}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "source", rename_all = "lowercase")]
 pub enum DataSource {
     /// The embedded procedural painting set (no download).
     Embedded(ProceduralPaintingsConfig),
@@ -32,6 +34,8 @@ pub struct OpenedDataset {
     /// What loading found (files skipped and why, images per class); `None` for the
     /// embedded set.
     pub report: Option<LoadReport>,
+    /// The source it was opened from.
+    pub source: DataSource,
 }
 
 impl DataSource {
@@ -57,6 +61,7 @@ impl DataSource {
                     ),
                     dataset: Arc::new(paintings),
                     report: None,
+                    source: self.clone(),
                 })
             }
             Self::Files(config) => {
@@ -106,6 +111,7 @@ impl DataSource {
                     description,
                     dataset: Arc::new(data),
                     report: Some(report),
+                    source: self.clone(),
                 })
             }
         }

@@ -107,6 +107,10 @@ pub struct CheckpointMetadata {
     pub training: TrainingConfig,
     /// The data set's description.
     pub data: String,
+    /// Where the images came from, to open them again on a resume (absent in checkpoints
+    /// written before it was recorded).
+    #[serde(default)]
+    pub data_source: Option<gan_data::DataSource>,
     /// Style names of the data set (empty if unlabelled).
     pub class_names: Vec<String>,
     /// Seconds since the Unix epoch when it was written.

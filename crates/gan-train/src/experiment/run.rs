@@ -1,6 +1,6 @@
 //! [`Experiment`]: a whole training run as configurations, trained by one call.
 
-use crate::checkpoint::ModelSpec;
+use crate::checkpoint::{Checkpoint, ModelSpec};
 use crate::config::TrainingConfig;
 use crate::error::TrainError;
 use crate::objective::config::ObjectiveConfig;
@@ -74,6 +74,38 @@ impl Experiment {
             overwrite: false,
             stop: None,
         }
+    }
+
+    /// The run a checkpoint records, continued from it: its networks, objective, data source,
+    /// training settings and run folder. Errors when the checkpoint does not record its data
+    /// source or its objective's settings (written by an earlier version, or with a custom
+    /// objective).
+    pub fn from_checkpoint(checkpoint: &Checkpoint) -> Result<Self, TrainError> {
+        let recorded = &checkpoint.metadata;
+        let missing = |what: &str| TrainError::Checkpoint {
+            path: checkpoint.dir.clone(),
+            message: format!(
+                "does not record {what}: resume it with the settings of its first run"
+            ),
+        };
+        let objective = serde_json::from_value(recorded.objective_settings.clone())
+            .map_err(|_| missing("its objective's settings"))?;
+        let data = recorded
+            .data_source
+            .clone()
+            .ok_or_else(|| missing("its data source"))?;
+        Ok(Self {
+            architecture: recorded.model.architecture,
+            generator: recorded.model.generator.clone(),
+            discriminator: recorded.model.discriminator.clone(),
+            objective,
+            data,
+            training: recorded.training.clone(),
+            run_dir: checkpoint.run_folder().root().to_path_buf(),
+            resume: Some(checkpoint.dir.clone()),
+            overwrite: false,
+            stop: None,
+        })
     }
 
     /// Trains on images from `data`.

@@ -56,3 +56,34 @@ macro_rules! from_objective {
 }
 
 from_objective!(NonSaturating, CreativeAdversarial, WassersteinGp);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objective::definition::Objective;
+    use gan_core::can::CanDiscriminator;
+    use gan_core::dcgan::DcganDiscriminator;
+    use gan_core::wgan::DcganCritic;
+
+    #[test]
+    fn each_objective_records_settings_that_read_back_as_itself() {
+        let configs = [
+            ObjectiveConfig::from(NonSaturating::default()),
+            ObjectiveConfig::from(CreativeAdversarial::default()),
+            ObjectiveConfig::from(WassersteinGp::default()),
+        ];
+        for config in configs {
+            let settings = match &config {
+                ObjectiveConfig::NonSaturating(o) => Objective::<DcganDiscriminator>::settings(o),
+                ObjectiveConfig::CreativeAdversarial(o) => {
+                    Objective::<CanDiscriminator>::settings(o)
+                }
+                ObjectiveConfig::WassersteinGp(o) => Objective::<DcganCritic>::settings(o),
+            };
+            assert_eq!(
+                serde_json::from_value::<ObjectiveConfig>(settings).unwrap(),
+                config
+            );
+        }
+    }
+}

@@ -133,12 +133,11 @@ impl Objective<CanDiscriminator> for CreativeAdversarial {
         }
     }
 
+    /// The objective as [`ObjectiveConfig`](crate::objective::config::ObjectiveConfig)
+    /// serialises it, so a resumed run rebuilds it from its checkpoint.
     fn settings(&self) -> serde_json::Value {
-        serde_json::json!({
-            "label_smoothing": self.labels.smoothing,
-            "label_flip_probability": self.labels.flip_probability,
-            "style_weight": self.style_weight,
-            "style_ambiguity": format!("{:?}", self.ambiguity),
-        })
+        let mut settings = serde_json::to_value(self).unwrap_or_default();
+        settings["type"] = "creative-adversarial".into();
+        settings
     }
 }

@@ -85,10 +85,11 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         }
     }
 
+    /// The objective as [`ObjectiveConfig`](crate::objective::config::ObjectiveConfig)
+    /// serialises it, so a resumed run rebuilds it from its checkpoint.
     fn settings(&self) -> serde_json::Value {
-        serde_json::json!({
-            "label_smoothing": self.labels.smoothing,
-            "label_flip_probability": self.labels.flip_probability,
-        })
+        let mut settings = serde_json::to_value(self).unwrap_or_default();
+        settings["type"] = "non-saturating".into();
+        settings
     }
 }

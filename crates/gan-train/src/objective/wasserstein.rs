@@ -146,11 +146,11 @@ where
         }
     }
 
+    /// The objective as [`ObjectiveConfig`](crate::objective::config::ObjectiveConfig)
+    /// serialises it, so a resumed run rebuilds it from its checkpoint.
     fn settings(&self) -> serde_json::Value {
-        serde_json::json!({
-            "penalty_weight": self.penalty_weight,
-            "critic_steps": self.critic_steps,
-            "penalty_gradient": format!("{:?}", self.penalty_gradient),
-        })
+        let mut settings = serde_json::to_value(self).unwrap_or_default();
+        settings["type"] = "wasserstein-gp".into();
+        settings
     }
 }

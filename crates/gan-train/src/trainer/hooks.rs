@@ -124,6 +124,7 @@ impl<'a> Hooks<'a> {
             objective_settings: self.record.objective_settings.clone(),
             training: self.config.clone(),
             data: self.data.description.clone(),
+            data_source: Some(self.data.source.clone()),
             class_names: self.data.class_names.clone(),
             created_unix: SystemTime::now()
                 .duration_since(UNIX_EPOCH)

@@ -93,6 +93,13 @@ where
     let _lock = open_run_folder(&run, options, config.quiet)?;
     let resume = options.resume.as_deref();
     let mut state = TrainingState::start(generator, discriminator, config, &model, resume, device)?;
+    if resume.is_some() && state.step >= plan.total_steps {
+        return Err(TrainError::Setting(format!(
+            "the run is already at step {}, and this run ends at step {}: ask for more steps \
+             or epochs",
+            state.step, plan.total_steps
+        )));
+    }
     let record = RunRecord {
         model,
         objective: objective.name(),
