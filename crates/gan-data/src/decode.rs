@@ -52,8 +52,35 @@ pub fn probe(bytes: &[u8], max_pixels: u64) -> Result<(u32, u32), DecodeFailure>
     check_size(decoder.dimensions(), max_pixels)
 }
 
-/// Decodes `bytes` into an upright 8-bit RGB image.
+/// What a JPEG without its end is told.
+pub(crate) const TRUNCATED_JPEG: &str =
+    "the JPEG ends without its end-of-image marker (the file was cut short)";
+
+/// How far from its end a JPEG's end-of-image marker is looked for: files may carry a little
+/// data after it.
+pub(crate) const JPEG_TAIL: usize = 4096;
+
+/// Whether a JPEG whose last bytes are `tail` (up to [`JPEG_TAIL`]) was cut short: no
+/// end-of-image marker (`FF D9`) among them. Entropy-coded data never holds `FF D9` (a data
+/// byte `FF` is followed by `00`), so a file cut inside its scans has none there. The JPEG
+/// decoder fills a missing part silently, so this is the check.
+pub(crate) fn jpeg_is_truncated(tail: &[u8]) -> bool {
+    !tail.windows(2).any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// A truncation failure when `bytes` is a JPEG without its end.
+fn check_jpeg_end(bytes: &[u8]) -> Result<(), DecodeFailure> {
+    let tail = &bytes[bytes.len().saturating_sub(JPEG_TAIL)..];
+    if bytes.starts_with(&[0xFF, 0xD8]) && jpeg_is_truncated(tail) {
+        return Err(DecodeFailure::new(SkipReason::Truncated, TRUNCATED_JPEG));
+    }
+    Ok(())
+}
+
+/// Decodes `bytes` into an upright 8-bit RGB image. A JPEG cut short is refused as truncated
+/// (the decoder would fill the missing part with grey).
 pub fn decode_rgb(bytes: &[u8], max_pixels: u64) -> Result<image::RgbImage, DecodeFailure> {
+    check_jpeg_end(bytes)?;
     let mut decoder = open_decoder(bytes)?;
     check_size(decoder.dimensions(), max_pixels)?;
     // A broken EXIF block does not make the pixels unusable: keep the stored orientation.

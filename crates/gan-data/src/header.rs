@@ -5,7 +5,9 @@
 //! other segments by their lengths (the `image` crate's JPEG decoder would read the whole file
 //! first). The other formats go through the `image` crate's streaming decoders.
 
-use crate::decode::{DecodeFailure, NOT_AN_IMAGE, check_size};
+use crate::decode::{
+    DecodeFailure, JPEG_TAIL, NOT_AN_IMAGE, TRUNCATED_JPEG, check_size, jpeg_is_truncated,
+};
 use crate::report::SkipReason;
 use image::{ImageDecoder, ImageFormat, ImageReader};
 use std::fs::File;
@@ -13,8 +15,9 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Seek};
 use std::path::Path;
 
 /// Reads the width and height of the image file at `path` from its header, and checks them
-/// against `max_pixels`. Only the header is read: a file cut short after it passes here and
-/// fails when decoded.
+/// against `max_pixels`. Only the header is read, and for a JPEG also its last few KB, where
+/// its end-of-image marker must be (a JPEG cut short is truncated); other formats cut short
+/// after their header pass here and fail when decoded.
 pub fn probe_file(path: &Path, max_pixels: u64) -> Result<(u32, u32), DecodeFailure> {
     let unreadable = |e: std::io::Error| DecodeFailure::new(SkipReason::Unreadable, e.to_string());
     let file = File::open(path).map_err(unreadable)?;
@@ -26,7 +29,9 @@ pub fn probe_file(path: &Path, max_pixels: u64) -> Result<(u32, u32), DecodeFail
     let format = image::guess_format(head)
         .map_err(|_| DecodeFailure::new(SkipReason::Undecodable, NOT_AN_IMAGE))?;
     let size = if format == ImageFormat::Jpeg {
-        jpeg_size(&mut reader)?
+        let size = jpeg_size(&mut reader)?;
+        check_jpeg_tail(reader.get_mut()).map_err(unreadable)??;
+        size
     } else {
         let decoder = ImageReader::with_format(reader, format)
             .into_decoder()
@@ -34,6 +39,20 @@ pub fn probe_file(path: &Path, max_pixels: u64) -> Result<(u32, u32), DecodeFail
         decoder.dimensions()
     };
     check_size(size, max_pixels)
+}
+
+/// Reads the last bytes of a JPEG file and checks for its end-of-image marker.
+fn check_jpeg_tail(file: &mut File) -> std::io::Result<Result<(), DecodeFailure>> {
+    let len = file.metadata()?.len();
+    let start = len.saturating_sub(JPEG_TAIL as u64);
+    file.seek(std::io::SeekFrom::Start(start))?;
+    let mut tail = Vec::with_capacity(JPEG_TAIL);
+    file.read_to_end(&mut tail)?;
+    Ok(if jpeg_is_truncated(&tail) {
+        Err(DecodeFailure::new(SkipReason::Truncated, TRUNCATED_JPEG))
+    } else {
+        Ok(())
+    })
 }
 
 /// The size in a JPEG's frame header (SOF0–SOF15), found by walking the markers from the
@@ -155,14 +174,23 @@ mod tests {
     }
 
     #[test]
-    fn only_the_header_is_read() {
+    fn a_jpeg_without_its_end_is_truncated_from_the_header_and_its_tail() {
         let dir = tempfile::tempdir().unwrap();
-        // Cut just after the frame header: the pixels are gone, the size is still there.
+        // Cut just after the frame header: the size is there, the end-of-image marker is not.
         let plain = jpeg(64, 48);
         let sos = plain.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
         let cut = write(dir.path(), "cut.jpg", &plain[..sos + 4]);
-        assert_eq!(probe_file(&cut, u64::MAX), Ok((64, 48)));
-        assert!(decode_rgb(&std::fs::read(&cut).unwrap(), u64::MAX).is_err());
+        assert_eq!(
+            probe_file(&cut, u64::MAX).unwrap_err().reason,
+            SkipReason::Truncated
+        );
+        let decoded = decode_rgb(&std::fs::read(&cut).unwrap(), u64::MAX);
+        assert_eq!(decoded.unwrap_err().reason, SkipReason::Truncated);
+        // A little data after the end-of-image marker is allowed.
+        let mut trailing = plain.clone();
+        trailing.extend_from_slice(&[0u8; 100]);
+        let trailing = write(dir.path(), "trailing.jpg", &trailing);
+        assert_eq!(probe_file(&trailing, u64::MAX), Ok((64, 48)));
         // A file cut before its frame header is truncated.
         let sof = plain.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         let short = write(dir.path(), "short.jpg", &plain[..sof + 3]);

@@ -776,3 +776,38 @@ fn descriptions_name_the_selection() {
         }
     }
 }
+
+#[test]
+fn a_jpeg_cut_at_a_third_is_skipped_as_truncated_at_open_and_with_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A photo-like JPEG, so that a third of it ends inside the scan data.
+    let noisy = RgbImage::from_fn(96, 96, |x, y| {
+        Rgb([(x * 7 + y * 3) as u8, (y * 13 + x) as u8, (x * y) as u8])
+    });
+    let whole = jpeg(&noisy);
+    write(&root.join("ok/whole.jpg"), &whole);
+    write(&root.join("ok/cut.jpg"), &whole[..whole.len() / 3]);
+    // The decoder alone would fill the missing two thirds and report nothing.
+    assert!(image::load_from_memory(&whole[..whole.len() / 3]).is_ok());
+
+    for cache in [false, true] {
+        let set = ArtDatasetConfig::new(root.into())
+            .with_image_size(16)
+            .with_cache(cache)
+            .init()
+            .unwrap();
+        let report = set.report();
+        assert_eq!(set.len(), 1, "cache {cache}: {report}");
+        assert_eq!(
+            report.skipped[&SkipReason::Truncated],
+            1,
+            "cache {cache}: {report}"
+        );
+        let bad = &report.bad_files[0];
+        assert!(
+            bad.path.ends_with("cut.jpg") && bad.message.contains("end-of-image"),
+            "{bad:?}"
+        );
+    }
+}
