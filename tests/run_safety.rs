@@ -343,3 +343,30 @@ fn a_resume_takes_its_settings_from_the_checkpoint() {
     assert!(stderr.contains("holds a dcgan run"), "{stderr}");
     assert_eq!(rows(&out).len(), 3, "refused resumes train nothing");
 }
+
+#[test]
+fn without_a_terminal_training_logs_a_line_every_ten_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gan"));
+    command.args([
+        "train",
+        "dcgan",
+        "--size",
+        "32",
+        "--batch-size",
+        "8",
+        "--feature-maps",
+        "8",
+    ]);
+    command
+        .args(["--steps", "20", "--out"])
+        .arg(dir.path().join("run"));
+    let (code, stderr) = run(command);
+    assert_eq!(code, Some(0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(": loss_D ")).collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("step 10/20: loss_D") && lines[1].starts_with("step 20/20"),
+        "{stderr}"
+    );
+}

@@ -3,6 +3,9 @@
 use crate::output::metrics::StepMetrics;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Steps between two log lines when stderr is not a terminal.
+const LOG_EVERY: usize = 10;
+
 /// A progress bar over generator steps.
 pub(crate) struct Progress {
     bar: ProgressBar,
@@ -46,14 +49,23 @@ impl Progress {
             .zip(&m.extra)
             .map(|(name, value)| format!(" {name} {value:.2}"))
             .collect();
-        self.bar.set_message(format!(
+        let message = format!(
             "loss_D {:.3} loss_G {:.3} D(x) {:.2} D(G(z)) {:.2}{extra} | {:.1} img/s",
             m.discriminator_loss,
             m.generator_loss,
             m.real_score,
             m.fake_score_after,
             m.images_per_second
-        ));
+        );
+        // Without a terminal (a log file), a plain line every LOG_EVERY steps instead.
+        let total = self.bar.length().unwrap_or(0);
+        if !self.quiet
+            && self.bar.is_hidden()
+            && (m.step.is_multiple_of(LOG_EVERY) || m.step as u64 == total)
+        {
+            eprintln!("step {}/{total}: {message}", m.step);
+        }
+        self.bar.set_message(message);
         self.bar.set_position(m.step as u64);
     }
 
