@@ -17,6 +17,15 @@ fn train(out: &Path, extra: &[&str]) -> Command {
     command
 }
 
+/// A fresh folder with a run of `extra` trained into `run` (asserted to succeed).
+fn trained(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let (code, stderr) = run(train(&out, extra));
+    assert_eq!(code, Some(0), "{stderr}");
+    (dir, out)
+}
+
 /// Runs it to the end: (exit code, stderr).
 fn run(mut command: Command) -> (Option<i32>, String) {
     let output = command.output().unwrap();
@@ -77,12 +86,7 @@ fn numbers(row: &str) -> Vec<String> {
 
 #[test]
 fn a_used_run_folder_is_refused_unless_overwritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    assert_eq!(
-        run(train(&out, &["--steps", "2", "--sample-every", "1"])).0,
-        Some(0)
-    );
+    let (dir, out) = trained(&["--steps", "2", "--sample-every", "1"]);
     let (code, stderr) = run(train(&out, &["--steps", "1"]));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
@@ -156,9 +160,7 @@ fn a_running_folder_is_locked_and_sigterm_also_checkpoints() {
 
 #[test]
 fn what_interrupted_writers_left_is_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    assert_eq!(run(train(&out, &["--steps", "2"])).0, Some(0));
+    let (dir, out) = trained(&["--steps", "2"]);
     let partial = out.join("checkpoints/.step-00000009.partial-4000000");
     std::fs::create_dir_all(&partial).unwrap();
     std::fs::write(partial.join("generator.bpk"), vec![0u8; 1000]).unwrap();
@@ -186,9 +188,7 @@ fn gan(args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn a_damaged_checkpoint_file_is_refused_and_listed_as_broken() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    assert_eq!(run(train(&out, &["--steps", "2"])).0, Some(0));
+    let (dir, out) = trained(&["--steps", "2"]);
     let checkpoint = out.join("checkpoints/step-00000002");
     let run_arg = out.to_str().unwrap();
     for file in [
@@ -280,12 +280,7 @@ fn huge_sizes_are_clear_errors_before_any_allocation() {
 
 #[test]
 fn a_resume_takes_its_settings_from_the_checkpoint() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    assert_eq!(
-        run(train(&out, &["--steps", "2", "--seed", "5"])).0,
-        Some(0)
-    );
+    let (dir, out) = trained(&["--steps", "2", "--seed", "5"]);
     let resume = |args: &[&str]| {
         let mut all = vec![
             "train",

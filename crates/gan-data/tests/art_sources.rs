@@ -792,13 +792,9 @@ fn a_jpeg_cut_at_a_third_is_skipped_as_truncated_at_open_and_with_the_cache() {
     assert!(image::load_from_memory(&whole[..whole.len() / 3]).is_ok());
 
     for cache in [false, true] {
-        let set = ArtDatasetConfig::new(root.into())
-            .with_image_size(16)
-            .with_cache(cache)
-            .init()
-            .unwrap();
-        let report = set.report();
-        assert_eq!(set.len(), 1, "cache {cache}: {report}");
+        let config = ArtDatasetConfig::new(root.into()).with_image_size(16);
+        let report = config.with_cache(cache).init().unwrap().report();
+        assert_eq!(report.loaded, 1, "cache {cache}: {report}");
         assert_eq!(
             report.skipped[&SkipReason::Truncated],
             1,
