@@ -86,7 +86,7 @@ fn numbers(row: &str) -> Vec<String> {
 
 #[test]
 fn a_used_run_folder_is_refused_unless_overwritten() {
-    let (dir, out) = trained(&["--steps", "2", "--sample-every", "1"]);
+    let (_dir, out) = trained(&["--steps", "2", "--sample-every", "1"]);
     let (code, stderr) = run(train(&out, &["--steps", "1"]));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
@@ -160,7 +160,7 @@ fn a_running_folder_is_locked_and_sigterm_also_checkpoints() {
 
 #[test]
 fn what_interrupted_writers_left_is_removed() {
-    let (dir, out) = trained(&["--steps", "2"]);
+    let (_dir, out) = trained(&["--steps", "2"]);
     let partial = out.join("checkpoints/.step-00000009.partial-4000000");
     std::fs::create_dir_all(&partial).unwrap();
     std::fs::write(partial.join("generator.bpk"), vec![0u8; 1000]).unwrap();
@@ -280,7 +280,7 @@ fn huge_sizes_are_clear_errors_before_any_allocation() {
 
 #[test]
 fn a_resume_takes_its_settings_from_the_checkpoint() {
-    let (dir, out) = trained(&["--steps", "2", "--seed", "5"]);
+    let (_dir, out) = trained(&["--steps", "2", "--seed", "5"]);
     let resume = |args: &[&str]| {
         let mut all = vec![
             "train",
