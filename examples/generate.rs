@@ -22,6 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = GenerationConfig::new()
         .with_count(16)
         .with_seed(seed)
+        .with_overwrite(true)
         .write(&generator, Path::new("generated"), &device)?;
     for file in &files {
         println!("{}", file.display());

@@ -215,12 +215,36 @@ fn generate_is_deterministic_per_seed_and_upscales() {
         6,
         "five images and a grid:\n{listed}"
     );
-    assert!(listed.lines().last().unwrap().ends_with("grid.png"));
+    assert!(listed.lines().last().unwrap().ends_with("a-grid.png"));
+    // The folder holds only the images (what FID reads); another generation into it is
+    // refused unless it replaces them.
+    assert_eq!(std::fs::read_dir(out("a")).unwrap().count(), 5);
+    let err = fails(&[
+        "generate",
+        path(&run),
+        "--count",
+        "2",
+        "--out",
+        path(&out("a")),
+    ]);
+    assert!(err.contains("already holds 5 generated images"), "{err}");
+    let replaced = ok(&[
+        "generate",
+        path(&run),
+        "--count",
+        "2",
+        "--out",
+        path(&out("a")),
+        "--overwrite",
+    ]);
+    assert_eq!(replaced.lines().count(), 3);
+    assert_eq!(std::fs::read_dir(out("a")).unwrap().count(), 2);
+    generate("7", "a2", &[]);
     generate("7", "b", &[]);
     generate("8", "c", &[]);
     for i in 0..5 {
         let name = format!("image-{i:03}.png");
-        let a = std::fs::read(out("a").join(&name)).unwrap();
+        let a = std::fs::read(out("a2").join(&name)).unwrap();
         assert_eq!(
             a,
             std::fs::read(out("b").join(&name)).unwrap(),
@@ -232,7 +256,7 @@ fn generate_is_deterministic_per_seed_and_upscales() {
             "another seed, another {name}"
         );
     }
-    let small = image::open(out("a").join("image-000.png"))
+    let small = image::open(out("a2").join("image-000.png"))
         .unwrap()
         .to_rgb8();
     assert_eq!(small.dimensions(), (32, 32));
@@ -248,7 +272,7 @@ fn generate_is_deterministic_per_seed_and_upscales() {
         big == lanczos,
         "--size 96 is the 32-pixel image upscaled with Lanczos"
     );
-    let grid = image::open(out("big").join("grid.png")).unwrap();
+    let grid = image::open(dir.path().join("big-grid.png")).unwrap();
     assert_eq!(
         grid.width(),
         3 * (96 + 2) + 2,

@@ -65,7 +65,7 @@ fn train_reopen_generate_judge_and_walk() {
         .write(&generator, &dir.path().join("c"), &device)
         .unwrap();
     assert_eq!(a.len(), 6, "five images and a grid");
-    assert!(a.last().unwrap().ends_with("grid.png"));
+    assert!(a.last().unwrap().ends_with("a-grid.png"));
     let bytes = |p: &Path| std::fs::read(p).unwrap();
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(bytes(x), bytes(y), "same seed, same {x:?}");

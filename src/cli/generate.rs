@@ -22,9 +22,12 @@ pub struct GenerateArgs {
     /// filter (upscaling adds no detail).
     #[arg(long, value_name = "PX")]
     pub size: Option<u32>,
-    /// Folder for image-NNN.png and grid.png (the first 64 images).
+    /// Folder for image-NNN.png; their grid (the first 64) goes beside it, as DIR-grid.png.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
+    /// Replace the images of an earlier generation in --out (otherwise that is an error).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Device: cpu, flex, ndarray, wgpu, cuda or cuda:N (backends must be compiled in).
     #[arg(long, default_value = "cpu")]
     pub device: String,
@@ -40,7 +43,8 @@ impl GenerateArgs {
             .with_count(self.count)
             .with_seed(self.seed)
             .with_size(self.size)
-            .with_quiet(self.quiet);
+            .with_quiet(self.quiet)
+            .with_overwrite(self.overwrite);
         super::check_range("--count", self.count, 1..=MAX_COUNT, "")?;
         if let Some(px) = self.size {
             super::check_range("--size", px, 1..=MAX_OUTPUT_SIZE, " pixels")?;

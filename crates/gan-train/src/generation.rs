@@ -40,6 +40,10 @@ pub struct GenerationConfig {
     /// No progress bar (otherwise one appears when generation takes over a second).
     #[config(default = false)]
     pub quiet: bool,
+    /// Replace the images of an earlier generation in the output folder (otherwise such a
+    /// folder is refused, so that two generations never mix).
+    #[config(default = false)]
+    pub overwrite: bool,
 }
 
 impl GenerationConfig {
@@ -95,14 +99,31 @@ impl GenerationConfig {
         Ok(images)
     }
 
-    /// Writes `image-NNN.png` for every image and `grid.png` (the first
-    /// [`MAX_GRID_IMAGES`]) into `out`; returns the files, the grid last.
+    /// Writes `image-NNN.png` for every image into `out`, and their grid (the first
+    /// [`MAX_GRID_IMAGES`]) beside it as [`grid_path`]`(out)`, so that the folder holds only
+    /// the images (FID reads every image in a folder); returns the files, the grid last.
+    ///
+    /// A folder that holds images of an earlier generation is refused unless `overwrite`,
+    /// which removes them first.
     pub fn write<G: Generator>(
         &self,
         generator: &G,
         out: &Path,
         device: &Device,
     ) -> Result<Vec<PathBuf>, TrainError> {
+        self.validate()?;
+        let earlier = earlier_images(out)?;
+        if !earlier.is_empty() && !self.overwrite {
+            return Err(TrainError::Invalid(format!(
+                "{} already holds {} generated images (image-NNN.png): write into another \
+                 folder, or replace them (--overwrite)",
+                out.display(),
+                earlier.len()
+            )));
+        }
+        for file in earlier {
+            std::fs::remove_file(&file).map_err(TrainError::io(&file))?;
+        }
         let mut written = Vec::with_capacity(self.count + 1);
         let mut grid_images = Vec::new();
         self.for_each_image(generator, device, |i, image| {
@@ -115,11 +136,36 @@ impl GenerationConfig {
             Ok(())
         })?;
         let columns = (grid_images.len() as f64).sqrt().ceil() as usize;
-        let grid_path = out.join("grid.png");
+        let grid_path = grid_path(out);
         save_png(&grid(&grid_images, columns), &grid_path)?;
         written.push(grid_path);
         Ok(written)
     }
+}
+
+/// Where [`GenerationConfig::write`] puts the grid of the images in `out`: beside the folder,
+/// as `<out>-grid.png` (`generated/` gets `generated-grid.png`).
+pub fn grid_path(out: &Path) -> PathBuf {
+    match out.file_name() {
+        Some(name) => out.with_file_name(format!("{}-grid.png", name.to_string_lossy())),
+        None => out.join("grid.png"),
+    }
+}
+
+/// The `image-NNN.png` files of an earlier generation in `out` (none when it does not exist).
+fn earlier_images(out: &Path) -> Result<Vec<PathBuf>, TrainError> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(TrainError::io(out))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| n.starts_with("image-") && n.ends_with(".png")) {
+            files.push(path);
+        }
+    }
+    Ok(files)
 }
 
 /// Checks an output size: `None` (the model's) or 1 to [`MAX_OUTPUT_SIZE`] pixels.
