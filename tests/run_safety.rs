@@ -365,3 +365,15 @@ fn without_a_terminal_training_logs_a_line_every_ten_steps() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_diverging_run_is_warned_about_and_the_summary_counts_all_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = train(&dir.path().join("run"), &["--steps", "4", "--lr-d", "1e10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("training is diverging"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("overall:   32 images in"), "{stdout}");
+}

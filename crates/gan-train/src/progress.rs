@@ -82,6 +82,15 @@ impl Progress {
         }
     }
 
+    /// Prints a warning above the bar (or on stderr), also in quiet mode.
+    pub(crate) fn warn(&self, line: impl AsRef<str>) {
+        if self.bar.is_hidden() {
+            eprintln!("{}", line.as_ref());
+        } else {
+            self.bar.println(line);
+        }
+    }
+
     pub(crate) fn finish(&self) {
         self.bar.finish();
     }

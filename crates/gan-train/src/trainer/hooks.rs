@@ -35,6 +35,7 @@ pub(crate) struct Hooks<'a> {
     data: &'a OpenedDataset,
     record: RunRecord,
     batches_per_epoch: usize,
+    images_per_step: usize,
     fixed_noise: Tensor<2>,
     metrics_log: MetricsLog,
     fid: Option<(FidEvaluator, FidLog)>,
@@ -51,7 +52,7 @@ impl<'a> Hooks<'a> {
         state: &TrainingState<G, D>,
         data: &'a OpenedDataset,
         config: &'a TrainingConfig,
-        batches_per_epoch: usize,
+        (batches_per_epoch, critic_steps): (usize, usize),
         device: &Device,
     ) -> Result<Self, TrainError> {
         let root = run.root();
@@ -91,6 +92,7 @@ impl<'a> Hooks<'a> {
             data,
             record,
             batches_per_epoch,
+            images_per_step: config.batch_size * critic_steps,
             fixed_noise,
             metrics_log,
             fid,
@@ -161,7 +163,7 @@ impl<'a> Hooks<'a> {
                     state.last_fid = Some((point, samples));
                     self.fid_history.push(point);
                 }
-                Err(err) => progress.println(format!("warning: FID not measured: {err}")),
+                Err(err) => progress.warn(format!("warning: FID not measured: {err}")),
             }
         }
         if due(self.config.sample_every) {
@@ -172,7 +174,7 @@ impl<'a> Hooks<'a> {
             )?;
             progress.println(format!("step {step}: samples {}", path.display()));
             if let Err(err) = LearningCurveConfig::new().refresh(&self.run) {
-                progress.println(format!("warning: learning curve not drawn: {err}"));
+                progress.warn(format!("warning: learning curve not drawn: {err}"));
             }
         }
         if due(self.config.checkpoint_every) {
@@ -234,6 +236,8 @@ impl<'a> Hooks<'a> {
             extra_names: self.record.extra_names,
             fid_csv: self.fid.as_ref().map(|_| self.run.fid_log()),
             fid: self.fid_history,
+            seconds: 0.0,
+            images_per_step: self.images_per_step,
         })
     }
 }

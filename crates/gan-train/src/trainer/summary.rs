@@ -38,6 +38,10 @@ pub struct TrainingSummary {
     pub fid: Vec<FidPoint>,
     /// The FID log, when FID was measured.
     pub fid_csv: Option<PathBuf>,
+    /// Seconds this call spent in its steps, sample grids, FID and checkpoints.
+    pub seconds: f64,
+    /// Images per generator step (batch size times discriminator steps).
+    pub images_per_step: usize,
 }
 
 impl fmt::Display for TrainingSummary {
@@ -57,6 +61,13 @@ impl fmt::Display for TrainingSummary {
             for (name, value) in self.extra_names.iter().zip(&m.extra) {
                 writeln!(f, "           {name} {value:.4}")?;
             }
+            let images = (self.history.len() * self.images_per_step) as f64;
+            writeln!(
+                f,
+                "overall:   {images} images in {:.1} s, {:.1} images/s with sampling and checkpoints",
+                self.seconds,
+                images / self.seconds.max(1e-9)
+            )?;
         }
         writeln!(f, "sample grids: {}", self.samples_dir.display())?;
         writeln!(f, "metrics:      {}", self.metrics_csv.display())?;

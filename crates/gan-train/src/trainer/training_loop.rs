@@ -113,7 +113,7 @@ where
         &state,
         data,
         config,
-        plan.batches_per_epoch,
+        (plan.batches_per_epoch, plan.critic_steps),
         device,
     )?;
 
@@ -126,6 +126,8 @@ where
     let train_device = device.clone().autodiff();
     let mut history = Vec::new();
     let mut critic_done = 0;
+    let mut warned_divergence = false;
+    let run_started = Instant::now();
     let mut step_started = Instant::now();
     'epochs: while state.step < plan.total_steps {
         let view = EpochView::new(
@@ -200,6 +202,14 @@ where
                         last_checkpoint: state.last_checkpoint,
                     });
                 }
+                if value.abs() > DIVERGED && !warned_divergence {
+                    warned_divergence = true;
+                    progress.warn(format!(
+                        "warning: the {what} is {value:.3e} at step {}: training is diverging \
+                         (a learning rate too high?)",
+                        state.step
+                    ));
+                }
             }
             let elapsed = step_started.elapsed().as_secs_f32().max(1e-9);
             let metrics = StepMetrics {
@@ -237,13 +247,17 @@ where
         state.batch_in_epoch = 0;
     }
     progress.finish();
-    let summary = hooks.finish(&mut state, history)?;
+    let mut summary = hooks.finish(&mut state, history)?;
+    summary.seconds = run_started.elapsed().as_secs_f64();
     let models = TrainedModels {
         generator: state.generator,
         discriminator: state.discriminator,
     };
     Ok((models, summary))
 }
+
+/// A loss beyond this size means the run diverged (GAN losses are a few units).
+const DIVERGED: f32 = 1e4;
 
 /// Locks the run folder, removes what interrupted writers left in it, and refuses a folder
 /// that holds another run (unless resuming it, or overwriting).
