@@ -23,7 +23,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_count(16)
         .with_seed(seed)
         .with_overwrite(true)
-        .write(&generator, Path::new("generated"), &device)?;
+        .write(
+            &generator,
+            Path::new("generated"),
+            &device,
+            &[("gan:model", model.clone())],
+        )?;
     for file in &files {
         println!("{}", file.display());
     }

@@ -91,6 +91,17 @@ fn train(dir: &Path, model: &str, name: &str, steps: usize) -> PathBuf {
     run
 }
 
+/// The UTF-8 text chunks of a PNG, by keyword.
+fn png_text(path: &Path) -> std::collections::HashMap<String, String> {
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let reader = png::Decoder::new(file).read_info().unwrap();
+    let chunks = &reader.info().utf8_text;
+    chunks
+        .iter()
+        .map(|c| (c.keyword.clone(), c.get_text().unwrap()))
+        .collect()
+}
+
 fn gif_frames(path: &Path) -> Vec<image::RgbaImage> {
     let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let decoder = image::codecs::gif::GifDecoder::new(file).unwrap();
@@ -272,6 +283,18 @@ fn generate_is_deterministic_per_seed_and_upscales() {
         big == lanczos,
         "--size 96 is the 32-pixel image upscaled with Lanczos"
     );
+    // What made each image travels in its PNG text chunks.
+    let text = png_text(&out("a2").join("image-003.png"));
+    assert_eq!(
+        (text["gan:seed"].as_str(), text["gan:index"].as_str()),
+        ("7", "3")
+    );
+    assert_eq!(
+        (text["gan:step"].as_str(), text["gan:architecture"].as_str()),
+        ("2", "dcgan")
+    );
+    assert!(text["gan:model"].ends_with("step-00000002"), "{text:?}");
+    assert_eq!(png_text(&dir.path().join("big-grid.png"))["gan:size"], "96");
     let grid = image::open(dir.path().join("big-grid.png")).unwrap();
     assert_eq!(
         grid.width(),

@@ -54,15 +54,15 @@ fn train_reopen_generate_judge_and_walk() {
         .with_seed(7)
         .with_quiet(true);
     let a = generation
-        .write(&generator, &dir.path().join("a"), &device)
+        .write(&generator, &dir.path().join("a"), &device, &[])
         .unwrap();
     let b = generation
-        .write(&generator, &dir.path().join("b"), &device)
+        .write(&generator, &dir.path().join("b"), &device, &[])
         .unwrap();
     let c = generation
         .clone()
         .with_seed(8)
-        .write(&generator, &dir.path().join("c"), &device)
+        .write(&generator, &dir.path().join("c"), &device, &[])
         .unwrap();
     assert_eq!(a.len(), 6, "five images and a grid");
     assert!(a.last().unwrap().ends_with("a-grid.png"));
@@ -160,7 +160,7 @@ fn can_takes_its_styles_from_the_data_and_judges_them() {
     let files = GenerationConfig::new()
         .with_count(2)
         .with_quiet(true)
-        .write(&generator, &dir.path().join("out"), &device)
+        .write(&generator, &dir.path().join("out"), &device, &[])
         .unwrap();
     let names = &checkpoint.metadata.class_names;
     let scores = judge_images(&discriminator, names, &files[..2], 3, &device).unwrap();

@@ -50,7 +50,14 @@ impl GenerateArgs {
             super::check_range("--size", px, 1..=MAX_OUTPUT_SIZE, " pixels")?;
         }
         let device = gan::core::device::parse_device(&self.device)?;
-        let generator = Checkpoint::open(&self.checkpoint)?.generator(&device)?;
-        Ok(config.write(&generator, &self.out, &device)?)
+        let checkpoint = Checkpoint::open(&self.checkpoint)?;
+        let generator = checkpoint.generator(&device)?;
+        let recorded = &checkpoint.metadata;
+        let describe = [
+            ("gan:model", checkpoint.dir.display().to_string()),
+            ("gan:architecture", recorded.model.architecture.to_string()),
+            ("gan:step", recorded.step.to_string()),
+        ];
+        Ok(config.write(&generator, &self.out, &device, &describe)?)
     }
 }

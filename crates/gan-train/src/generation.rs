@@ -4,7 +4,7 @@
 
 use crate::delayed_progress::DelayedProgress;
 use crate::error::TrainError;
-use crate::sample::{grid, latent_batches, latent_noise, save_png, to_rgb_images};
+use crate::sample::{grid, latent_batches, latent_noise, save_png_described, to_rgb_images};
 use burn::config::Config;
 use burn::prelude::*;
 use gan_core::Generator;
@@ -105,11 +105,15 @@ impl GenerationConfig {
     ///
     /// A folder that holds images of an earlier generation is refused unless `overwrite`,
     /// which removes them first.
+    ///
+    /// Each PNG carries text chunks: `gan:seed`, `gan:index` (the image's), `gan:size`, and
+    /// `describe` (for example the model and its step, as `gan generate` writes them).
     pub fn write<G: Generator>(
         &self,
         generator: &G,
         out: &Path,
         device: &Device,
+        describe: &[(&str, String)],
     ) -> Result<Vec<PathBuf>, TrainError> {
         self.validate()?;
         let earlier = earlier_images(out)?;
@@ -126,9 +130,19 @@ impl GenerationConfig {
         }
         let mut written = Vec::with_capacity(self.count + 1);
         let mut grid_images = Vec::new();
+        let mut text = vec![
+            ("gan:seed", self.seed.to_string()),
+            ("gan:index", String::new()),
+        ];
+        text.push((
+            "gan:size",
+            self.size.map_or("native".into(), |px| px.to_string()),
+        ));
+        text.extend(describe.iter().cloned());
         self.for_each_image(generator, device, |i, image| {
             let path = out.join(format!("image-{i:03}.png"));
-            save_png(&image, &path)?;
+            text[1].1 = i.to_string();
+            save_png_described(&image, &path, &text)?;
             written.push(path);
             if grid_images.len() < MAX_GRID_IMAGES {
                 grid_images.push(image);
@@ -137,7 +151,8 @@ impl GenerationConfig {
         })?;
         let columns = (grid_images.len() as f64).sqrt().ceil() as usize;
         let grid_path = grid_path(out);
-        save_png(&grid(&grid_images, columns), &grid_path)?;
+        text.retain(|(key, _)| *key != "gan:index");
+        save_png_described(&grid(&grid_images, columns), &grid_path, &text)?;
         written.push(grid_path);
         Ok(written)
     }

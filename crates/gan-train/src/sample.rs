@@ -88,13 +88,53 @@ pub fn grid(images: &[RgbImage], columns: usize) -> RgbImage {
     out
 }
 
-/// Saves images in `[-1, 1]` as one PNG grid, about square.
+/// Saves images in `[-1, 1]` as one PNG grid, about square, with `text` chunks (see
+/// [`save_png_described`]).
 ///
 /// - `images`: `[B, C, H, W]`
-pub fn save_grid(images: Tensor<4>, path: &Path) -> Result<(), TrainError> {
+pub fn save_grid(
+    images: Tensor<4>,
+    path: &Path,
+    text: &[(&str, String)],
+) -> Result<(), TrainError> {
     let images = to_rgb_images(images)?;
     let columns = (images.len() as f64).sqrt().ceil() as usize;
-    save_png(&grid(&images, columns), path)
+    save_png_described(&grid(&images, columns), path, text)
+}
+
+/// Writes a PNG with text chunks (`key: value`, UTF-8 `iTXt`), creating its folder: what
+/// made it (model, step, seed, index) travels with the picture.
+pub fn save_png_described(
+    image: &RgbImage,
+    path: &Path,
+    text: &[(&str, String)],
+) -> Result<(), TrainError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
+    }
+    let failed = |err: png::EncodingError| TrainError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(err),
+    };
+    let file = std::fs::File::create(path).map_err(TrainError::io(path))?;
+    let (width, height) = image.dimensions();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .add_itxt_chunk(
+            "Software".into(),
+            format!("gan {}", env!("CARGO_PKG_VERSION")),
+        )
+        .map_err(failed)?;
+    for (key, value) in text {
+        encoder
+            .add_itxt_chunk(key.to_string(), value.clone())
+            .map_err(failed)?;
+    }
+    let mut writer = encoder.write_header().map_err(failed)?;
+    writer.write_image_data(image.as_raw()).map_err(failed)?;
+    writer.finish().map_err(failed)
 }
 
 /// Writes a PNG, creating its folder.

@@ -168,10 +168,16 @@ impl<'a> Hooks<'a> {
         }
         if due(self.config.sample_every) {
             let path = self.run.sample_grid(step);
-            save_grid(
-                state.generator.valid().generate(self.fixed_noise.clone()),
-                &path,
-            )?;
+            let images = state.generator.valid().generate(self.fixed_noise.clone());
+            let text = [
+                (
+                    "gan:architecture",
+                    self.record.model.architecture.to_string(),
+                ),
+                ("gan:step", step.to_string()),
+                ("gan:run-seed", self.config.seed.to_string()),
+            ];
+            save_grid(images, &path, &text)?;
             progress.println(format!("step {step}: samples {}", path.display()));
             if let Err(err) = LearningCurveConfig::new().refresh(&self.run) {
                 progress.warn(format!("warning: learning curve not drawn: {err}"));
