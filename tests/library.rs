@@ -6,7 +6,9 @@ use gan::core::Generator;
 use gan::core::registry::{Architecture, DiscriminatorModel, GeneratorConfig};
 use gan::train::judge::judge_images;
 use gan::train::runs::find_models;
-use gan::train::{Checkpoint, Experiment, GenerationConfig, LatentWalkConfig, WassersteinGp};
+use gan::train::{
+    Checkpoint, Experiment, GenerationConfig, LatentWalkConfig, ResumeRequest, WassersteinGp,
+};
 use std::path::Path;
 
 /// `experiment` at its smallest: 8 feature maps, batch 8, 2 steps, a grid and a checkpoint
@@ -129,6 +131,28 @@ fn train_reopen_generate_judge_and_walk() {
     let reopened = Checkpoint::open(&checkpoint.dir).unwrap();
     assert_eq!(reopened.metadata.model, checkpoint.metadata.model);
     assert_eq!(reopened.generator(&device).unwrap().latent_dim(), 100);
+
+    // A resume is the recorded run: asking to change a recorded setting is refused.
+    let changed = ResumeRequest {
+        batch_size: Some(16),
+        steps: Some(3),
+        ..Default::default()
+    };
+    let err = Experiment::resume(&reopened, &changed).unwrap_err();
+    assert!(
+        err.to_string().contains("batch size 16 (the run's: 8)"),
+        "{err}"
+    );
+    let longer = ResumeRequest {
+        steps: Some(3),
+        ..Default::default()
+    };
+    let resumed = Experiment::resume(&reopened, &longer).unwrap();
+    assert_eq!(
+        (resumed.training.steps, resumed.training.batch_size),
+        (Some(3), 8)
+    );
+    assert_eq!(resumed.run_dir, run);
 
     // Resumed through the front door, the run continues in its own folder.
     let summary = tiny(Experiment::dcgan(32), &run)

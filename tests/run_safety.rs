@@ -314,18 +314,21 @@ fn a_resume_takes_its_settings_from_the_checkpoint() {
     let (code, _, stderr) = resume(&["--steps", "4", "--batch-size", "16", "--seed", "5"]);
     assert_eq!(code, Some(1));
     assert!(
-        stderr.contains("--batch-size 16 (the run's: 8)") && !stderr.contains("--seed"),
+        stderr.contains("batch size 16 (the run's: 8)") && !stderr.contains("seed 5 ("),
         "{stderr}"
     );
     let (code, _, stderr) = resume(&["--steps", "4", "--size", "64", "--label-smoothing", "0.2"]);
     assert_eq!(code, Some(1));
     assert!(
-        stderr.contains("--size 64 (the run's: 32)") && stderr.contains("objective"),
+        stderr.contains("image size 64 (the run's: 32)") && stderr.contains("objective {"),
         "{stderr}"
     );
     let (code, _, stderr) = resume(&["--steps", "3"]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("already at step 3"), "{stderr}");
+    // Giving a recorded setting again is no change.
+    let (code, _, stderr) = resume(&["--steps", "4", "--data", "embedded", "--batch-size", "8"]);
+    assert_eq!(code, Some(0), "{stderr}");
     let (code, _, stderr) = gan(&[
         "train",
         "can",
@@ -336,7 +339,7 @@ fn a_resume_takes_its_settings_from_the_checkpoint() {
     ]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("holds a dcgan run"), "{stderr}");
-    assert_eq!(rows(&out).len(), 3, "refused resumes train nothing");
+    assert_eq!(rows(&out).len(), 4, "refused resumes train nothing");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
 use gan::train::experiment::presets::DEFAULT_STEPS;
 use gan::train::{
     AdamSettings, Checkpoint, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
-    PenaltyGradient, StopSignal, TrainingSummary, WassersteinGp,
+    PenaltyGradient, ResumeRequest, StopSignal, TrainingSummary, WassersteinGp,
 };
 use std::path::PathBuf;
 
@@ -322,7 +322,7 @@ impl TrainArgs {
                 resume.display()
             )));
         }
-        let Ok(mut experiment) = Experiment::from_checkpoint(&checkpoint) else {
+        if Experiment::from_checkpoint(&checkpoint).is_err() {
             let legacy = Self {
                 resume: None,
                 ..self.clone()
@@ -336,93 +336,34 @@ impl TrainArgs {
                 .with_run_dir(run_dir)
                 .with_resume(Some(resume.to_path_buf())));
         };
-        let training = &recorded.training;
-        let mut changed = Vec::new();
-        let mut differs = |flag: &str, given: Option<String>, recorded: String| {
-            if let Some(given) = given.filter(|g| *g != recorded) {
-                changed.push(format!("{flag} {given} (the run's: {recorded})"));
-            }
-        };
-        differs(
-            "--size",
-            given.size.map(|s| s.to_string()),
-            recorded.model.image_size.to_string(),
-        );
-        differs(
-            "--batch-size",
-            self.batch_size.map(|b| b.to_string()),
-            training.batch_size.to_string(),
-        );
-        differs(
-            "--seed",
-            self.seed.map(|s| s.to_string()),
-            training.seed.to_string(),
-        );
-        differs(
-            "--beta1",
-            self.beta1.map(|b| b.to_string()),
-            training.generator_optimizer.beta_1.to_string(),
-        );
-        differs(
-            "--beta2",
-            self.beta2.map(|b| b.to_string()),
-            training.generator_optimizer.beta_2.to_string(),
-        );
-        let fm = |config: &serde_json::Value| config["feature_maps"].to_string();
-        let generator = serde_json::to_value(&recorded.model.generator).unwrap_or_default();
-        differs(
-            "--feature-maps",
-            self.feature_maps.map(|f| f.to_string()),
-            fm(&generator),
-        );
-        let objective = serde_json::to_value(&experiment.objective).unwrap_or_default();
         let labels_given = self.label_smoothing.is_some() || self.label_flip.is_some();
-        if (given.objective || labels_given) && preset.objective != experiment.objective {
-            let asked = serde_json::to_value(&preset.objective).unwrap_or_default();
-            differs(
-                "the objective's options",
-                Some(asked.to_string()),
-                objective.to_string(),
-            );
-        }
-        if self.data.is_some() {
-            changed.push(format!("--data (the run's: {})", recorded.data));
-        }
-        if !changed.is_empty() {
-            return Err(Error::Usage(format!(
-                "a resume continues the recorded run, and these options change it: {}. On a \
-                 resume only --steps, --epochs, --lr-g, --lr-d, --sample-every, \
-                 --checkpoint-every, --fid-*, --device, --quiet and --out may be given",
-                changed.join("; ")
-            )));
-        }
-        let config = &mut experiment.training;
-        if let Some(steps) = self.steps {
-            if steps <= recorded.step {
-                return Err(Error::Usage(format!(
-                    "the run is already at step {}: --steps must be above it",
-                    recorded.step
-                )));
-            }
-            config.steps = Some(steps);
-        }
-        if let Some(epochs) = self.epochs {
-            (config.steps, config.epochs) = (None, epochs);
-        }
-        if let Some(lr) = self.lr_g {
-            config.generator_optimizer.learning_rate = lr;
-        }
-        if let Some(lr) = self.lr_d {
-            config.discriminator_optimizer.learning_rate = lr;
-        }
-        config.sample_every = self.sample_every.unwrap_or(config.sample_every);
-        config.checkpoint_every = self.checkpoint_every.unwrap_or(config.checkpoint_every);
-        config.fid = self.fid.config().or(config.fid.take());
-        config.quiet = self.quiet;
-        if let Some(out) = &self.out {
-            experiment.run_dir = out.clone();
-        }
-        Ok(experiment)
+        let data = match &self.data {
+            Some(_) => Some(
+                self.data_options
+                    .source(self.data.as_deref(), recorded.training.seed)?,
+            ),
+            None => None,
+        };
+        let request = ResumeRequest {
+            image_size: given.size,
+            batch_size: self.batch_size,
+            seed: self.seed,
+            feature_maps: self.feature_maps,
+            beta_1: self.beta1,
+            beta_2: self.beta2,
+            data,
+            objective: (given.objective || labels_given).then_some(preset.objective),
+            steps: self.steps,
+            epochs: self.epochs,
+            generator_learning_rate: self.lr_g,
+            discriminator_learning_rate: self.lr_d,
+            sample_every: self.sample_every,
+            checkpoint_every: self.checkpoint_every,
+            fid: self.fid.config(),
+            quiet: Some(self.quiet),
+            run_dir: self.out.clone(),
+        };
+        Ok(Experiment::resume(&checkpoint, &request)?)
     }
 
     fn adam(&self, defaults: &AdamSettings, learning_rate: Option<f64>) -> AdamSettings {

@@ -76,6 +76,19 @@ pub enum TrainError {
         /// The run folder.
         run: PathBuf,
     },
+    /// A resume asked for settings that differ from the recorded run's.
+    #[error(
+        "a resume continues the run recorded in {path}, and these settings would change it: {}. \
+         A resume may change only its length (steps, epochs), the learning rates, how often it \
+         writes samples and checkpoints, FID, and where it writes",
+        changes.join("; ")
+    )]
+    ResumeChanges {
+        /// The checkpoint resumed.
+        path: PathBuf,
+        /// Each setting that would change, with the asked and the recorded value.
+        changes: Vec<String>,
+    },
     /// A batch could not be loaded.
     #[error("data loading failed: {0}")]
     Loading(String),

@@ -51,7 +51,7 @@ pub use checkpoint::{Checkpoint, ModelSpec};
 pub use config::{AdamSettings, TrainingConfig};
 pub use delayed_progress::DelayedProgress;
 pub use error::TrainError;
-pub use experiment::Experiment;
+pub use experiment::{Experiment, ResumeRequest};
 pub use fid_evaluation::{FidEvaluationConfig, FidEvaluator};
 pub use generation::GenerationConfig;
 pub use latent_walk::LatentWalkConfig;

@@ -4,6 +4,8 @@
 //! them, optimizer settings included.
 
 pub mod presets;
+pub mod resume;
 pub mod run;
 
+pub use resume::ResumeRequest;
 pub use run::Experiment;
