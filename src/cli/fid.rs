@@ -3,9 +3,10 @@
 
 use super::error::Error;
 use gan::metrics::{
-    DatasetStatistics, FidConfig, FidExtractor, FidReport, compare_statistics, fid_of_folders,
-    preprocess,
+    DatasetStatistics, FidConfig, FidExtractor, FidReport, compare_statistics,
+    fid_of_folders_reporting, preprocess,
 };
+use gan::train::DelayedProgress;
 use std::path::PathBuf;
 
 /// What `gan fid` did.
@@ -81,9 +82,17 @@ fn run(args: &FidArgs) -> Result<FidOutcome, Error> {
         });
     }
     let Some(out) = &args.features else {
-        return Ok(FidOutcome::Compared(fid_of_folders(
-            &args.a, &args.b, &config, &device,
-        )?));
+        // A progress bar over the images of both folders (after a second; not for stats files).
+        let count = |p: &PathBuf| match p.is_dir() {
+            true => preprocess::list_images(p).map_or(0, |files| files.len()),
+            false => 0,
+        };
+        let total = count(&args.a) + count(&args.b);
+        let progress = DelayedProgress::new(total, "images", args.json || total == 0);
+        let on_images = |n: usize| progress.inc(n);
+        let report = fid_of_folders_reporting(&args.a, &args.b, &config, &device, &on_images);
+        progress.finish();
+        return Ok(FidOutcome::Compared(report?));
     };
     // With --features: extract each folder's features once, write them, and compare.
     let extractor = FidExtractor::load(config.weights_path(), &device)?;

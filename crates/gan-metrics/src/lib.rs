@@ -214,7 +214,7 @@ impl FidExtractor {
         batch_size: usize,
     ) -> Result<Matrix, FidError> {
         let mut values = Vec::with_capacity(files.len() * FEATURES);
-        self.for_each_feature_batch(files, batch_size, |batch| {
+        self.for_each_feature_batch(files, batch_size, &|_| {}, |batch| {
             values.extend(batch);
             Ok(())
         })?;
@@ -223,10 +223,12 @@ impl FidExtractor {
 
     /// Calls `each` with the pool features (`[chunk, 2048]`, row-major) of each chunk of
     /// `batch_size` files, in order.
+    /// `on_images(n)` hears of every `n` images done.
     fn for_each_feature_batch(
         &self,
         files: &[PathBuf],
         batch_size: usize,
+        on_images: &dyn Fn(usize),
         mut each: impl FnMut(Vec<f64>) -> Result<(), FidError>,
     ) -> Result<(), FidError> {
         for chunk in files.chunks(batch_size.max(1)) {
@@ -237,6 +239,7 @@ impl FidExtractor {
                 images.push(preprocess::resize_299(image));
             }
             each(tensor_values(self.features(Tensor::cat(images, 0)))?)?;
+            on_images(chunk.len());
         }
         Ok(())
     }
@@ -259,9 +262,21 @@ impl FidExtractor {
         batch_size: usize,
         keep_features: bool,
     ) -> Result<DatasetStatistics, FidError> {
+        self.statistics_of_folder_reporting(dir, batch_size, keep_features, &|_| {})
+    }
+
+    /// [`statistics_of_folder`](Self::statistics_of_folder), calling `on_images(n)` as every
+    /// `n` images are done (for a progress bar).
+    pub fn statistics_of_folder_reporting(
+        &self,
+        dir: impl AsRef<Path>,
+        batch_size: usize,
+        keep_features: bool,
+        on_images: &dyn Fn(usize),
+    ) -> Result<DatasetStatistics, FidError> {
         let files = preprocess::list_images(dir)?;
         let mut collector = FeatureCollector::new(keep_features);
-        self.for_each_feature_batch(&files, batch_size, |batch| collector.add(batch))?;
+        self.for_each_feature_batch(&files, batch_size, on_images, |batch| collector.add(batch))?;
         collector.finish(Some(self.weights_sha256.clone()))
     }
 }
@@ -336,6 +351,18 @@ pub fn fid_of_folders(
     config: &FidConfig,
     device: &Device,
 ) -> Result<FidReport, FidError> {
+    fid_of_folders_reporting(a, b, config, device, &|_| {})
+}
+
+/// [`fid_of_folders`], calling `on_images(n)` as every `n` images are done (for a progress
+/// bar).
+pub fn fid_of_folders_reporting(
+    a: &Path,
+    b: &Path,
+    config: &FidConfig,
+    device: &Device,
+    on_images: &dyn Fn(usize),
+) -> Result<FidReport, FidError> {
     let mut extractor = None;
     let mut stats = |path: &Path| -> Result<DatasetStatistics, FidError> {
         if path.is_file() {
@@ -345,7 +372,7 @@ pub fn fid_of_folders(
             extractor = Some(FidExtractor::load(config.weights_path(), device)?);
         }
         let extractor = extractor.as_ref().expect("loaded above");
-        extractor.statistics_of_folder(path, config.batch_size, config.kid)
+        extractor.statistics_of_folder_reporting(path, config.batch_size, config.kid, on_images)
     };
     let stats_a = stats(a)?;
     let stats_b = stats(b)?;

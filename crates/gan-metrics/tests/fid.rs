@@ -361,12 +361,21 @@ fn fid_of_folders_matches_the_reference() {
     assert!((again - fid).abs() < 1e-9);
 
     // Without KID the features are folded in batch by batch and not kept: the same FID.
+    // Progress is reported per batch of 3, adding up to every image.
+    let reported = std::cell::RefCell::new(Vec::new());
     let streamed = |folder: &str| {
+        let on_images = |n: usize| reported.borrow_mut().push(n);
         extractor
-            .statistics_of_folder(fixtures().join(folder), 3, false)
+            .statistics_of_folder_reporting(fixtures().join(folder), 3, false, &on_images)
             .unwrap()
     };
     let (ta, tb) = (streamed("images/a"), streamed("images/b"));
+    let reported = reported.into_inner();
+    assert!(
+        reported.iter().all(|&n| (1..=3).contains(&n)),
+        "{reported:?}"
+    );
+    assert_eq!(reported.iter().sum::<usize>(), ta.count + tb.count);
     assert!(ta.features.is_none() && tb.features.is_none());
     assert_eq!((ta.count, tb.count), (sa.count, sb.count));
     let fid_streamed = gan_metrics::frechet_distance_of(&ta, &tb).unwrap();
