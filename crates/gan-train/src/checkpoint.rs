@@ -334,6 +334,30 @@ impl Checkpoint {
         RunFolder::containing(&self.dir)
     }
 
+    /// Writes the generator alone into the new folder `out`: its weights and this metadata
+    /// (recording only that file), for sharing a model without its discriminator and
+    /// optimizer states. The export opens like a checkpoint for generation; resuming or judging
+    /// with it is an error naming the missing file. Returns the bytes written.
+    pub fn export_generator(&self, out: &Path) -> Result<u64, TrainError> {
+        if out.exists() {
+            return Err(TrainError::Invalid(format!(
+                "{} already exists: export into a new folder",
+                out.display()
+            )));
+        }
+        let weights = self.read(GENERATOR)?;
+        let mut metadata = self.metadata.clone();
+        metadata.files.retain(|file, _| file == GENERATOR);
+        metadata
+            .files
+            .insert(GENERATOR.to_string(), sha256_hex(&weights));
+        let json = serde_json::to_vec_pretty(&metadata).map_err(|e| checkpoint_error(out, e))?;
+        fs::create_dir_all(out).map_err(TrainError::io(out))?;
+        write_atomic(&out.join(GENERATOR), &weights)?;
+        write_atomic(&out.join(METADATA), &json)?;
+        Ok((weights.len() + json.len()) as u64)
+    }
+
     /// Builds the generator this checkpoint records on `device` and loads its weights.
     pub fn generator(&self, device: &Device) -> Result<GeneratorModel, TrainError> {
         Ok(match &self.metadata.model.generator {
@@ -382,15 +406,23 @@ impl Checkpoint {
         Ok(Bytes::from_bytes_vec(bytes))
     }
 
-    /// Checks that every file of the checkpoint is there and, where its metadata records
-    /// SHA-256 hashes, unchanged; the first problem is the error.
+    /// Checks that every file of the checkpoint is there (those its metadata records; all four
+    /// for checkpoints from before files were recorded) and unchanged; the first problem is the
+    /// error.
     pub fn verify(&self) -> Result<(), TrainError> {
-        for file in [
+        let all = [
             GENERATOR,
             DISCRIMINATOR,
             GENERATOR_OPTIMIZER,
             DISCRIMINATOR_OPTIMIZER,
-        ] {
+        ];
+        let recorded: Vec<&str> = self.metadata.files.keys().map(String::as_str).collect();
+        let files = if recorded.is_empty() {
+            &all[..]
+        } else {
+            &recorded[..]
+        };
+        for &file in files {
             let bytes = self.read(file)?;
             if bytes.is_empty() {
                 return Err(checkpoint_error(&self.dir.join(file), "is empty"));
