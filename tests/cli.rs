@@ -230,24 +230,27 @@ fn generate_is_deterministic_per_seed_and_upscales() {
     // The folder holds only the images (what FID reads); another generation into it is
     // refused unless it replaces them.
     assert_eq!(std::fs::read_dir(out("a")).unwrap().count(), 5);
-    let err = fails(&[
-        "generate",
-        path(&run),
-        "--count",
-        "2",
-        "--out",
-        path(&out("a")),
-    ]);
+    let again = |extra: &str| {
+        let target = out("a");
+        let args = [
+            "generate",
+            path(&run),
+            "--count",
+            "2",
+            "--out",
+            path(&target),
+            extra,
+        ];
+        gan()
+            .args(args.iter().filter(|a| !a.is_empty()))
+            .output()
+            .unwrap()
+    };
+    let refused = again("");
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
     assert!(err.contains("already holds 5 generated images"), "{err}");
-    let replaced = ok(&[
-        "generate",
-        path(&run),
-        "--count",
-        "2",
-        "--out",
-        path(&out("a")),
-        "--overwrite",
-    ]);
+    let replaced = String::from_utf8(again("--overwrite").stdout).unwrap();
     assert_eq!(replaced.lines().count(), 3);
     assert_eq!(std::fs::read_dir(out("a")).unwrap().count(), 2);
     generate("7", "a2", &[]);

@@ -1,4 +1,5 @@
-//! SHA-256 of a file, streamed: checks downloads and names the weights a statistic came from.
+//! SHA-256 as lower-case hex, of a file (streamed: checks downloads) or of bytes in memory
+//! (checkpoint files as they are written and read).
 
 use crate::error::DataError;
 use sha2::{Digest, Sha256};
@@ -19,9 +20,14 @@ pub fn file_sha256(path: impl AsRef<Path>) -> Result<String, DataError> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
+}
+
+/// The SHA-256 of `bytes`, as lower-case hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -49,7 +49,7 @@ pub use art::{ArtDataset, ArtDatasetConfig, IMAGE_EXTENSIONS};
 pub use batch::{PaintingBatch, PaintingBatcher};
 pub use csv_labels::CsvLabels;
 pub use decode::{DEFAULT_MAX_PIXELS, DecodeFailure, decode_rgb, probe};
-pub use digest::file_sha256;
+pub use digest::{file_sha256, sha256};
 pub use epoch::EpochView;
 pub use error::DataError;
 pub use header::probe_file;

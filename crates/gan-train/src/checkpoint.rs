@@ -194,7 +194,9 @@ pub fn save<G: Module, D: Module>(
     for (file, bytes) in files {
         let bytes = bytes.map_err(record_error(file))?;
         write_synced(&tmp_dir.join(file), &bytes)?;
-        metadata.files.insert(file.to_string(), sha256_hex(&bytes));
+        metadata
+            .files
+            .insert(file.to_string(), gan_data::sha256(&bytes));
     }
     let json = serde_json::to_vec_pretty(&metadata).map_err(|e| checkpoint_error(&tmp_dir, e))?;
     write_synced(&tmp_dir.join(METADATA), &json)?;
@@ -236,15 +238,6 @@ fn prune(root: &Path, keep: usize, latest: &str) -> Result<(), TrainError> {
         fs::remove_dir_all(&dir).map_err(TrainError::io(&dir))?;
     }
     Ok(())
-}
-
-/// The SHA-256 of `bytes`, as lower-case hex.
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Whether `path` is a checkpoint folder (it holds `metadata.json`).
@@ -350,7 +343,7 @@ impl Checkpoint {
         metadata.files.retain(|file, _| file == GENERATOR);
         metadata
             .files
-            .insert(GENERATOR.to_string(), sha256_hex(&weights));
+            .insert(GENERATOR.to_string(), gan_data::sha256(&weights));
         let json = serde_json::to_vec_pretty(&metadata).map_err(|e| checkpoint_error(out, e))?;
         fs::create_dir_all(out).map_err(TrainError::io(out))?;
         write_atomic(&out.join(GENERATOR), &weights)?;
@@ -393,7 +386,7 @@ impl Checkpoint {
         let path = self.dir.join(file);
         let bytes = fs::read(&path).map_err(TrainError::io(&path))?;
         if let Some(expected) = self.metadata.files.get(file) {
-            let found = sha256_hex(&bytes);
+            let found = gan_data::sha256(&bytes);
             if &found != expected {
                 return Err(checkpoint_error(
                     &path,

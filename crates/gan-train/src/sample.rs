@@ -139,11 +139,5 @@ pub fn save_png_described(
 
 /// Writes a PNG, creating its folder.
 pub fn save_png(image: &RgbImage, path: &Path) -> Result<(), TrainError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
-    }
-    image.save(path).map_err(|err| TrainError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(err),
-    })
+    save_png_described(image, path, &[])
 }
