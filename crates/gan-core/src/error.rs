@@ -51,6 +51,9 @@ pub enum ConfigError {
         /// Its value.
         value: f64,
     },
+    /// A setting given by name (a policy, a kind) that is not one of the known ones.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// A device string that does not name a usable device.

@@ -13,6 +13,10 @@
 //!   (Goodfellow et al. 2014), for small images.
 //! - [`loss`]: numerically stable binary cross-entropy on logits, the non-saturating generator
 //!   loss, one-sided label smoothing and label-flip noise.
+//! - [`augment`]: DiffAugment (Zhao et al. 2020), differentiable colour, translation and cutout
+//!   for the discriminator's inputs on small data sets.
+//! - [`spectral_norm`]: spectral normalisation of a convolution's weight (Miyato et al. 2018),
+//!   the discriminator's alternative to BatchNorm.
 //! - [`registry`]: the typed registry of what can be trained: [`Architecture`], generator and
 //!   discriminator configs tagged by kind, and models that dispatch over every kind.
 //! - [`device`]: one place that maps a device string (`cpu`, `wgpu`, `cuda:1`) to a
@@ -32,6 +36,7 @@
 //! assert_eq!(images.dims(), [4, 3, 64, 64]);
 //! ```
 
+pub mod augment;
 pub mod can;
 pub mod dcgan;
 pub mod device;
@@ -41,6 +46,7 @@ pub mod mlp;
 mod model;
 mod params;
 pub mod registry;
+pub mod spectral_norm;
 pub mod wgan;
 
 pub use error::{ConfigError, DeviceError, MAX_PARAMETERS};

@@ -4,6 +4,7 @@ use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
+use crate::spectral_norm::SpectralNorm;
 use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, PaddingConfig2d};
@@ -25,21 +26,41 @@ pub struct DcganDiscriminatorConfig {
     /// Input height and width: a power of two from 32 to 256.
     #[config(default = 64)]
     pub image_size: usize,
+    /// Spectral normalisation of every convolution instead of BatchNorm (SNGAN's discriminator,
+    /// Miyato et al. 2018): each image is judged alone, whatever else is in its batch.
+    #[config(default = false)]
+    pub spectral_norm: bool,
 }
 
-/// One downsampling block: stride-2 convolution, BatchNorm, LeakyReLU(0.2).
+/// One downsampling block: stride-2 convolution, BatchNorm (or a spectrally normalised
+/// convolution), LeakyReLU(0.2).
 #[derive(Module, Debug)]
 pub struct DownBlock {
     /// Convolution, kernel 4, stride 2, padding 1, no bias.
     pub conv: Conv2d,
-    /// Batch normalisation of its output.
-    pub norm: BatchNorm,
+    /// Batch normalisation of its output (`None` with spectral normalisation).
+    pub norm: Option<BatchNorm>,
+    /// The convolution's spectral normalisation, when on.
+    pub spectral: Option<SpectralNorm>,
 }
 
 impl DownBlock {
     /// `[B, C_in, H, W]` to `[B, C_out, H/2, W/2]`.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        leaky_relu(self.norm.forward(self.conv.forward(input)), LEAKY_SLOPE)
+        let x = convolve(&self.conv, self.spectral.as_ref(), input);
+        let x = match &self.norm {
+            Some(norm) => norm.forward(x),
+            None => x,
+        };
+        leaky_relu(x, LEAKY_SLOPE)
+    }
+}
+
+/// `conv`'s forward pass, spectrally normalised when `spectral` is given.
+fn convolve(conv: &Conv2d, spectral: Option<&SpectralNorm>, input: Tensor<4>) -> Tensor<4> {
+    match spectral {
+        Some(spectral) => spectral.conv2d(conv, input),
+        None => conv.forward(input),
     }
 }
 
@@ -53,6 +74,9 @@ pub struct DcganDiscriminator {
     pub blocks: Vec<DownBlock>,
     /// The 4x4 to 1x1 convolution to one logit.
     pub output: Conv2d,
+    /// Spectral normalisation of `input` and `output`, in that order, when on (empty
+    /// otherwise; the blocks hold their own).
+    pub spectral: Vec<SpectralNorm>,
     /// `[channels, height, width]` of the input.
     pub image_shape: [usize; 3],
 }
@@ -86,16 +110,31 @@ impl DcganDiscriminatorConfig {
                 .with_initializer(CONV_INIT)
                 .init(device)
         };
+        let spectral = |conv: &Conv2d| {
+            self.spectral_norm
+                .then(|| SpectralNorm::init(&conv.weight.val()))
+        };
         let blocks = (1..stages)
-            .map(|stage| DownBlock {
-                conv: conv(width(stage - 1), width(stage), 2, 1),
-                norm: batch_norm(width(stage), device),
+            .map(|stage| {
+                let conv = conv(width(stage - 1), width(stage), 2, 1);
+                DownBlock {
+                    norm: (!self.spectral_norm).then(|| batch_norm(width(stage), device)),
+                    spectral: spectral(&conv),
+                    conv,
+                }
             })
             .collect();
+        let input = conv(self.channels, width(0), 2, 1);
+        let output = conv(width(stages - 1), 1, 1, 0);
+        let spectral = [spectral(&input), spectral(&output)]
+            .into_iter()
+            .flatten()
+            .collect();
         Ok(initialize_now(DcganDiscriminator {
-            input: conv(self.channels, width(0), 2, 1),
+            input,
             blocks,
-            output: conv(width(stages - 1), 1, 1, 0),
+            output,
+            spectral,
             image_shape: [self.channels, self.image_size, self.image_size],
         }))
     }
@@ -115,7 +154,10 @@ impl DcganDiscriminator {
     /// - `images`: `[batch, channels, size, size]`
     /// - returns: `[batch, feature_maps * size / 8, 4, 4]`
     pub fn features(&self, images: Tensor<4>) -> Tensor<4> {
-        let mut x = leaky_relu(self.input.forward(images), LEAKY_SLOPE);
+        let mut x = leaky_relu(
+            convolve(&self.input, self.spectral.first(), images),
+            LEAKY_SLOPE,
+        );
         for block in &self.blocks {
             x = block.forward(x);
         }
@@ -128,7 +170,7 @@ impl DcganDiscriminator {
     /// - returns: `[batch, 1]` logits
     pub fn real_fake_head(&self, features: Tensor<4>) -> Tensor<2> {
         let batch = features.dims()[0];
-        self.output.forward(features).reshape([batch, 1])
+        convolve(&self.output, self.spectral.get(1), features).reshape([batch, 1])
     }
 }
 
