@@ -2,14 +2,16 @@
 //! [`Experiment`] presets.
 
 use super::error::Error;
+use gan::core::augment::DiffAugment;
 use gan::core::loss::{LabelConfig, StyleAmbiguity};
 use gan::core::registry::DiscriminatorConfig;
 use gan::core::wgan::CriticNorm;
 use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
 use gan::train::experiment::presets::DEFAULT_STEPS;
 use gan::train::{
-    AdamSettings, Checkpoint, CreativeAdversarial, Experiment, FidEvaluationConfig, NonSaturating,
-    PenaltyGradient, ResumeRequest, StopSignal, TrainingSummary, WassersteinGp,
+    AdamSettings, Checkpoint, CreativeAdversarial, EmaConfig, Experiment, FidEvaluationConfig,
+    Hinge, NonSaturating, PenaltyGradient, ResumeRequest, StopSignal, TrainingSummary,
+    WassersteinGp,
 };
 use std::path::PathBuf;
 
@@ -41,8 +43,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Continue from a run folder or checkpoint folder, with the settings it records (only
-    /// --steps, --epochs, --lr-g, --lr-d, --sample-every, --checkpoint-every, --fid-*,
-    /// --device, --quiet and --out may be given; they are recorded).
+    /// --steps, --epochs, --lr-g, --lr-d, --sample-every, --checkpoint-every, --keep-*,
+    /// --fid-*, --device, --quiet and --out may be given; they are recorded).
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
     /// Replace the run already in --out (its checkpoints, samples and metrics are deleted)
@@ -79,6 +81,20 @@ pub struct TrainArgs {
     /// Write a checkpoint every N steps [default: 100].
     #[arg(long)]
     pub checkpoint_every: Option<usize>,
+    /// Keep this many newest checkpoints [default: 2].
+    #[arg(long, value_name = "N")]
+    pub keep_checkpoints: Option<usize>,
+    /// Also keep every checkpoint whose step is a multiple of N, for good.
+    #[arg(long, value_name = "N")]
+    pub keep_every: Option<usize>,
+    /// DiffAugment on every image the discriminator sees: a comma-separated policy of color,
+    /// translation and cutout, or none [default: none].
+    #[arg(long, value_name = "POLICY")]
+    pub augment: Option<String>,
+    /// Decay of a moving average of the generator's weights, which then makes the sample
+    /// grids, FID and generated images (e.g. 0.999); 0 turns it off [default: 0].
+    #[arg(long, value_name = "DECAY")]
+    pub ema: Option<f64>,
     /// When and how to measure FID during training.
     #[command(flatten)]
     pub fid: TrainFidArgs,
@@ -289,7 +305,17 @@ impl TrainArgs {
             .with_sample_every(self.sample_every.unwrap_or(50))
             .with_checkpoint_every(self.checkpoint_every.unwrap_or(100))
             .with_quiet(self.quiet)
-            .with_fid(self.fid.config());
+            .with_fid(self.fid.config())
+            .with_keep_checkpoints(self.keep_checkpoints.unwrap_or(defaults.keep_checkpoints))
+            .with_keep_every(self.keep_every)
+            .with_augment(match &self.augment {
+                Some(policy) => augment_setting(policy)?,
+                None => defaults.augment.clone(),
+            })
+            .with_ema(match self.ema {
+                Some(decay) => ema_setting(decay),
+                None => defaults.ema.clone(),
+            });
         let run_dir = self.out.clone().unwrap_or_else(|| preset.run_dir.clone());
         Ok(preset
             .with_feature_maps(self.feature_maps.unwrap_or(64))
@@ -362,6 +388,16 @@ impl TrainArgs {
             fid: self.fid.config(),
             quiet: Some(self.quiet),
             run_dir: self.out.clone(),
+            augment: match &self.augment {
+                Some(policy) => {
+                    Some(augment_setting(policy)?.map_or("none".into(), |a| a.policy()))
+                }
+                None => None,
+            },
+            ema_decay: self.ema,
+            spectral_norm: given.spectral_norm,
+            keep_checkpoints: self.keep_checkpoints,
+            keep_every: self.keep_every,
         };
         Ok(Experiment::resume(&checkpoint, &request)?)
     }
@@ -401,6 +437,18 @@ impl TrainArgs {
     }
 }
 
+/// `--augment POLICY` as a setting: `None` for `none`.
+fn augment_setting(policy: &str) -> Result<Option<DiffAugment>, Error> {
+    let augment =
+        DiffAugment::from_policy(policy).map_err(|e| Error::Usage(format!("--augment: {e}")))?;
+    Ok((augment.policy() != "none").then_some(augment))
+}
+
+/// `--ema DECAY` as a setting: `None` for 0.
+fn ema_setting(decay: f64) -> Option<EmaConfig> {
+    (decay != 0.0).then(|| EmaConfig::new().with_decay(decay))
+}
+
 /// Which of a model's own options the command line gave (a resume refuses those that differ
 /// from the recorded run).
 #[derive(Debug, Clone, Copy, Default)]
@@ -409,6 +457,8 @@ pub struct Given {
     pub size: Option<usize>,
     /// Any option of the objective.
     pub objective: bool,
+    /// `--spectral-norm`.
+    pub spectral_norm: Option<bool>,
 }
 
 /// The options of `gan train dcgan`.
@@ -420,16 +470,46 @@ pub struct DcganArgs {
     /// Image size: a power of two from 32 to 256 [default: 64].
     #[arg(long)]
     pub size: Option<usize>,
+    /// The loss: bce (the paper's binary cross-entropy) or hinge (SNGAN's, BigGAN's)
+    /// [default: bce].
+    #[arg(long, value_enum)]
+    pub loss: Option<LossArg>,
+    /// Spectral normalisation in the discriminator instead of BatchNorm (SNGAN's).
+    #[arg(long)]
+    pub spectral_norm: bool,
+}
+
+/// DCGAN's loss, as a command-line value.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossArg {
+    /// Binary cross-entropy with the non-saturating generator loss (label options apply).
+    Bce,
+    /// The hinge loss.
+    Hinge,
 }
 
 impl DcganArgs {
     /// Trains the DCGAN preset as the options say.
     pub fn run(&self) -> Result<TrainingSummary, Error> {
-        let objective = NonSaturating::new(self.train.labels())?;
-        let preset = Experiment::dcgan(self.size.unwrap_or(64)).with_objective(objective);
+        let mut preset = Experiment::dcgan(self.size.unwrap_or(64));
+        preset = match self.loss {
+            Some(LossArg::Hinge) => {
+                if self.train.label_smoothing.is_some() || self.train.label_flip.is_some() {
+                    return Err(Error::Usage(
+                        "--label-smoothing and --label-flip apply to --loss bce".into(),
+                    ));
+                }
+                preset.with_objective(Hinge::default())
+            }
+            _ => preset.with_objective(NonSaturating::new(self.train.labels())?),
+        };
+        if let DiscriminatorConfig::Dcgan(d) = &mut preset.discriminator {
+            d.spectral_norm = self.spectral_norm;
+        }
         let given = Given {
             size: self.size,
-            objective: false,
+            objective: self.loss.is_some(),
+            spectral_norm: self.spectral_norm.then_some(true),
         };
         self.train.train(self.train.experiment(preset, given)?)
     }
@@ -494,6 +574,7 @@ impl WganArgs {
             objective: self.penalty_weight.is_some()
                 || self.critic_steps.is_some()
                 || self.finite_difference.is_some(),
+            spectral_norm: None,
         };
         self.train.train(self.train.experiment(preset, given)?)
     }
@@ -538,6 +619,7 @@ impl CanArgs {
         let given = Given {
             size: self.size,
             objective: self.style_weight.is_some() || self.ambiguity.is_some(),
+            spectral_norm: None,
         };
         self.train.train(self.train.experiment(preset, given)?)
     }

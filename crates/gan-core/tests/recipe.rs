@@ -1,6 +1,6 @@
 //! The small-data recipe against PyTorch: DiffAugment (the paper's code, with its random draws
-//! given), spectral normalisation (`torch.nn.utils.parametrizations.spectral_norm`) and the
-//! DCGAN discriminator built with it. Reference values: `scripts/reference/recipe_reference.py`.
+//! given), spectral normalisation (`torch.nn.utils.parametrizations.spectral_norm`), the
+//! DCGAN discriminator built with it, and the hinge loss. Reference values: `scripts/reference/recipe_reference.py`.
 
 mod common;
 
@@ -284,4 +284,26 @@ fn a_spectrally_normalised_dcgan_discriminator_judges_each_image_alone() {
     let together = values(batch_norm.logits(trained.clone()).inner());
     let alone = values(batch_norm.logits(trained.narrow(0, 0, 2)).inner());
     assert!((together[0] - alone[0]).abs() > 1e-4);
+}
+
+#[test]
+fn hinge_losses_match_pytorch() {
+    let case = &recipe()["hinge"];
+    let device = common::device();
+    let real: Tensor<2> = tensor(&case["real_logits"], &[6, 1], &device);
+    let fake: Tensor<2> = tensor(&case["fake_logits"], &[6, 1], &device);
+    let d = gan_core::loss::hinge_discriminator_loss(real, fake.clone()).into_scalar::<f32>();
+    let g = gan_core::loss::hinge_generator_loss(fake).into_scalar::<f32>();
+    common::assert_close(
+        d as f64,
+        case["discriminator_loss"].as_f64().unwrap(),
+        1e-5,
+        "D",
+    );
+    common::assert_close(
+        g as f64,
+        case["generator_loss"].as_f64().unwrap(),
+        1e-5,
+        "G",
+    );
 }

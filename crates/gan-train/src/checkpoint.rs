@@ -35,6 +35,7 @@ pub use crate::atomic::write_atomic;
 pub const FORMAT_VERSION: u32 = 2;
 
 const GENERATOR: &str = "generator.bpk";
+const GENERATOR_AVERAGE: &str = "generator_ema.bpk";
 const DISCRIMINATOR: &str = "discriminator.bpk";
 const GENERATOR_OPTIMIZER: &str = "generator_optimizer.bpk";
 const DISCRIMINATOR_OPTIMIZER: &str = "discriminator_optimizer.bpk";
@@ -137,6 +138,8 @@ pub struct Checkpoint {
 pub struct CheckpointContents<'a, G, D> {
     /// The generator.
     pub generator: &'a G,
+    /// The moving average of its weights, when the run keeps one.
+    pub generator_average: Option<&'a G>,
     /// The discriminator.
     pub discriminator: &'a D,
     /// The generator's optimizer.
@@ -152,13 +155,32 @@ fn checkpoint_error(path: &Path, message: impl ToString) -> TrainError {
     }
 }
 
-/// Saves a checkpoint under `run_dir/checkpoints/`, points `latest` to it, and keeps the newest
-/// `keep` checkpoints. Returns its folder.
+/// Which checkpoints a run keeps on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The newest this many (at least 1: the latest is always kept).
+    pub newest: usize,
+    /// Also every checkpoint whose step is a multiple of this, for good.
+    pub every: Option<usize>,
+}
+
+impl Retention {
+    /// Whether the checkpoint folder `name` (`step-NNNNNNNN`) is kept for good.
+    fn keeps_for_good(&self, name: &str) -> bool {
+        let step = name
+            .strip_prefix("step-")
+            .and_then(|s| s.parse::<usize>().ok());
+        matches!((self.every, step), (Some(every), Some(step)) if every > 0 && step % every == 0)
+    }
+}
+
+/// Saves a checkpoint under `run_dir/checkpoints/`, points `latest` to it, and removes older
+/// checkpoints that `keep` does not keep. Returns its folder.
 pub fn save<G: Module, D: Module>(
     run_dir: &Path,
     contents: CheckpointContents<'_, G, D>,
     metadata: &CheckpointMetadata,
-    keep: usize,
+    keep: Retention,
 ) -> Result<PathBuf, TrainError> {
     let root = RunFolder::new(run_dir).checkpoints();
     fs::create_dir_all(&root).map_err(TrainError::io(&root))?;
@@ -178,6 +200,12 @@ pub fn save<G: Module, D: Module>(
     };
     let generator = contents.generator.valid().into_record().into_bytes();
     let discriminator = contents.discriminator.valid().into_record().into_bytes();
+    let average = contents.generator_average.map(|average| {
+        (
+            GENERATOR_AVERAGE,
+            average.valid().into_record().into_bytes(),
+        )
+    });
     let files = [
         (GENERATOR, generator),
         (DISCRIMINATOR, discriminator),
@@ -191,7 +219,7 @@ pub fn save<G: Module, D: Module>(
         ),
     ];
     let mut metadata = metadata.clone();
-    for (file, bytes) in files {
+    for (file, bytes) in files.into_iter().chain(average) {
         let bytes = bytes.map_err(record_error(file))?;
         write_synced(&tmp_dir.join(file), &bytes)?;
         metadata
@@ -230,9 +258,12 @@ fn list(root: &Path) -> Result<Vec<String>, TrainError> {
     Ok(names)
 }
 
-fn prune(root: &Path, keep: usize, latest: &str) -> Result<(), TrainError> {
-    let names = list(root)?;
-    let excess = names.len().saturating_sub(keep.max(1));
+fn prune(root: &Path, keep: Retention, latest: &str) -> Result<(), TrainError> {
+    let names: Vec<String> = list(root)?
+        .into_iter()
+        .filter(|name| !keep.keeps_for_good(name))
+        .collect();
+    let excess = names.len().saturating_sub(keep.newest.max(1));
     for name in names.iter().take(excess).filter(|n| n.as_str() != latest) {
         let dir = root.join(name);
         fs::remove_dir_all(&dir).map_err(TrainError::io(&dir))?;
@@ -338,7 +369,7 @@ impl Checkpoint {
                 out.display()
             )));
         }
-        let weights = self.read(GENERATOR)?;
+        let weights = self.read(self.image_generator_file())?;
         let mut metadata = self.metadata.clone();
         metadata.files.retain(|file, _| file == GENERATOR);
         metadata
@@ -351,14 +382,38 @@ impl Checkpoint {
         Ok((weights.len() + json.len()) as u64)
     }
 
-    /// Builds the generator this checkpoint records on `device` and loads its weights.
+    /// Builds the generator this checkpoint records on `device` and loads the weights that
+    /// make its pictures: the moving average of the generator's weights when the run kept one
+    /// (`TrainingConfig::ema`), else the trained weights.
     pub fn generator(&self, device: &Device) -> Result<GeneratorModel, TrainError> {
+        let file = self.image_generator_file();
         Ok(match &self.metadata.model.generator {
             GeneratorConfig::Dcgan(c) => {
-                GeneratorModel::Dcgan(self.load_generator(c.init(device)?)?)
+                GeneratorModel::Dcgan(self.load_module(c.init(device)?, file)?)
             }
-            GeneratorConfig::Mlp(c) => GeneratorModel::Mlp(self.load_generator(c.init(device)?)?),
+            GeneratorConfig::Mlp(c) => {
+                GeneratorModel::Mlp(self.load_module(c.init(device)?, file)?)
+            }
         })
+    }
+
+    /// The file of the weights that make pictures: the average when recorded.
+    fn image_generator_file(&self) -> &'static str {
+        match self.has_generator_average() {
+            true => GENERATOR_AVERAGE,
+            false => GENERATOR,
+        }
+    }
+
+    /// Whether the checkpoint holds a moving average of the generator's weights.
+    pub fn has_generator_average(&self) -> bool {
+        self.metadata.files.contains_key(GENERATOR_AVERAGE)
+    }
+
+    /// Loads the moving average of the generator's weights into `generator` (built from the
+    /// same configuration); an error when the checkpoint has none.
+    pub fn load_generator_average<G: Module>(&self, generator: G) -> Result<G, TrainError> {
+        self.load_module(generator, GENERATOR_AVERAGE)
     }
 
     /// Builds the discriminator (or critic) this checkpoint records on `device` and loads its
@@ -433,7 +488,8 @@ impl Checkpoint {
             .map_err(|e| checkpoint_error(&path, format!("does not fit this model ({e})")))
     }
 
-    /// Loads the generator's weights into `generator` (built from the same configuration).
+    /// Loads the generator's trained weights into `generator` (built from the same
+    /// configuration); [`generator`](Self::generator) prefers the moving average.
     pub fn load_generator<G: Module>(&self, generator: G) -> Result<G, TrainError> {
         self.load_module(generator, GENERATOR)
     }

@@ -1,10 +1,12 @@
 //! Training settings: optimizers, batch size, duration, seed, and what a run writes and
 //! measures when.
 
+use crate::average::EmaConfig;
 use crate::error::TrainError;
 use crate::fid_evaluation::config::FidEvaluationConfig;
 use burn::config::Config;
 use burn::optim::{AdamConfig, ModuleOptimizer};
+use gan_core::augment::DiffAugment;
 
 /// Adam's settings for one network.
 #[derive(Config, Debug, PartialEq)]
@@ -84,6 +86,10 @@ pub struct TrainingConfig {
     /// Checkpoints kept on disk (the newest ones).
     #[config(default = 2)]
     pub keep_checkpoints: usize,
+    /// Also keep, for good, every checkpoint whose step is a multiple of this (`None`: only
+    /// the newest).
+    #[config(default = "None")]
+    pub keep_every: Option<usize>,
     /// Threads that decode and resize images (0: one per core).
     #[config(default = 2)]
     pub loader_workers: usize,
@@ -96,9 +102,25 @@ pub struct TrainingConfig {
     /// FID during training (`None`: off).
     #[config(default = "None")]
     pub fid: Option<FidEvaluationConfig>,
+    /// DiffAugment on every image the discriminator sees, in both networks' steps (`None`:
+    /// off). Helps most on small data sets.
+    #[config(default = "None")]
+    pub augment: Option<DiffAugment>,
+    /// A moving average of the generator's weights, used for sample grids, FID and
+    /// generation (`None`: off; the last step's weights are used).
+    #[config(default = "None")]
+    pub ema: Option<EmaConfig>,
 }
 
 impl TrainingConfig {
+    /// Which checkpoints the run keeps.
+    pub fn retention(&self) -> crate::checkpoint::Retention {
+        crate::checkpoint::Retention {
+            newest: self.keep_checkpoints,
+            every: self.keep_every,
+        }
+    }
+
     /// Checks every setting.
     pub fn validate(&self) -> Result<(), TrainError> {
         self.generator_optimizer.validate("generator")?;
@@ -109,6 +131,7 @@ impl TrainingConfig {
             ("sample count", self.sample_count),
             ("checkpoint every", self.checkpoint_every),
             ("checkpoints kept", self.keep_checkpoints),
+            ("keep every", self.keep_every.unwrap_or(1)),
         ];
         for (name, value) in positive {
             if value == 0 {
@@ -122,6 +145,14 @@ impl TrainingConfig {
         }
         if let Some(fid) = &self.fid {
             fid.validate()?;
+        }
+        if let Some(augment) = &self.augment {
+            augment
+                .validate()
+                .map_err(|e| TrainError::Setting(e.to_string()))?;
+        }
+        if let Some(ema) = &self.ema {
+            ema.validate()?;
         }
         Ok(())
     }

@@ -21,6 +21,7 @@
 //!   and finding trained runs.
 //! - [`fid_evaluation`]: FID during training (`TrainingConfig::fid`), on [`gan_metrics`].
 //! - [`random`]: every random stream of a run, and the reproducibility contract.
+//! - [`average`]: the moving average of the generator's weights (`TrainingConfig::ema`).
 //!
 //! ## Where to add things
 //! - a GAN variant: an objective file in `objective/` and a preset in `experiment/presets.rs`
@@ -28,6 +29,7 @@
 //! - a data source: gan-data's `DataSource`;
 //! - a metric during training: a hook in `trainer/hooks.rs`, its file in `output/run_folder.rs`.
 
+pub mod average;
 pub mod checkpoint;
 pub mod config;
 pub mod delayed_progress;
@@ -47,6 +49,7 @@ pub mod trainer;
 mod atomic;
 mod progress;
 
+pub use average::EmaConfig;
 pub use checkpoint::{Checkpoint, ModelSpec};
 pub use config::{AdamSettings, TrainingConfig};
 pub use delayed_progress::DelayedProgress;
@@ -56,8 +59,8 @@ pub use fid_evaluation::{FidEvaluationConfig, FidEvaluator};
 pub use generation::GenerationConfig;
 pub use latent_walk::LatentWalkConfig;
 pub use objective::{
-    CreativeAdversarial, DiscriminatorStep, GeneratorStep, NonSaturating, Objective,
-    ObjectiveConfig, PenaltyGradient, WassersteinGp,
+    Augmented, CreativeAdversarial, DiscriminatorStep, GeneratorStep, Hinge, NonSaturating,
+    Objective, ObjectiveConfig, PenaltyGradient, WassersteinGp,
 };
 pub use output::{
     FidLog, FidPoint, LearningCurveConfig, MetricsLog, ProgressGifConfig, RunFolder, StepMetrics,

@@ -16,8 +16,8 @@
 //! | left-right flips of epoch `e` | `(seed, e, FLIP)` |
 //! | random crops of epoch `e` | `(seed, e, CROP)` |
 //! | validation split | `(seed, SPLIT)`; per-style cap: `(seed, CAP)` |
-//! | discriminator step `k` of generator step `s` | `(seed, s, k)`, then one stream per use: [`LATENT_STREAM`], [`REAL_FLIPS_STREAM`], [`FAKE_FLIPS_STREAM`], [`INTERPOLATION_STREAM`] |
-//! | generator step `s` | `(seed, s, GENERATOR_STEP)` |
+//! | discriminator step `k` of generator step `s` | `(seed, s, k)`, then one stream per use: [`LATENT_STREAM`], [`REAL_FLIPS_STREAM`], [`FAKE_FLIPS_STREAM`], [`INTERPOLATION_STREAM`], [`AUGMENT_REAL_STREAM`], [`AUGMENT_FAKE_STREAM`] |
+//! | generator step `s` | `(seed, s, GENERATOR_STEP)`, stream [`AUGMENT_FAKE_STREAM`] for its DiffAugment |
 //! | sample grids (one fixed batch for the whole run) | `(seed, FIXED_NOISE_TAG)`, stream [`LATENT_STREAM`] |
 //! | FID's generated images (fixed for the whole run) | `(seed, FID_NOISE_TAG)`, stream [`LATENT_STREAM`] |
 //! | FID's reference subset | `(seed, FID_SUBSET_TAG)` |
@@ -40,6 +40,10 @@ pub const REAL_FLIPS_STREAM: u64 = 1;
 pub const FAKE_FLIPS_STREAM: u64 = 2;
 /// The stream of WGAN-GP's interpolation weights ε.
 pub const INTERPOLATION_STREAM: u64 = 3;
+/// The stream of DiffAugment's draws for real images.
+pub const AUGMENT_REAL_STREAM: u64 = 4;
+/// The stream of DiffAugment's draws for generated images.
+pub const AUGMENT_FAKE_STREAM: u64 = 5;
 /// The critic-step key of a generator step: `(seed, s, GENERATOR_STEP)`.
 pub const GENERATOR_STEP: u64 = u64::MAX;
 /// The tag of the fixed noise behind a run's sample grids.
@@ -105,6 +109,12 @@ impl StepRandom {
         device: &Device,
     ) -> Tensor<D> {
         self.sample(stream, shape, device, |rng| rng.random::<f32>())
+    }
+
+    /// An endless sequence of values uniform in `[0, 1)` from `stream`, on the host.
+    pub fn uniform_values(&self, stream: u64) -> impl Iterator<Item = f32> {
+        let mut rng = self.rng(stream);
+        std::iter::repeat_with(move || rng.random::<f32>())
     }
 
     /// Values from N(0, 1), of `shape`, from `stream`.

@@ -4,6 +4,7 @@
 //! log of a sigmoid, so they stay finite for logits of any size.
 
 mod bce;
+mod hinge;
 mod labels;
 mod penalty;
 mod style;
@@ -11,6 +12,7 @@ mod style;
 pub use bce::{
     bce_with_logits, discriminator_loss, minimax_generator_loss, non_saturating_generator_loss,
 };
+pub use hinge::{hinge_discriminator_loss, hinge_generator_loss};
 pub use labels::LabelConfig;
 pub use penalty::{
     Penalty, finite_difference_gradient_penalty, gradient_norms, gradient_penalty, interpolate,

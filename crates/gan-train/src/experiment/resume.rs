@@ -1,5 +1,6 @@
 //! Continuing a recorded run: everything comes from its checkpoint, and what a resume may
-//! change (its length, learning rates, how often it writes, FID, where) is explicit. Anything
+//! change (its length, learning rates, how often it writes and which checkpoints it keeps, FID,
+//! where) is explicit. Anything
 //! else asked for that differs from the record is refused, naming it, so a resume never
 //! silently becomes another run.
 
@@ -30,6 +31,16 @@ pub struct ResumeRequest {
     pub data: Option<DataSource>,
     /// Must equal the recorded objective.
     pub objective: Option<ObjectiveConfig>,
+    /// Must equal the recorded DiffAugment policy (`"none"`: off).
+    pub augment: Option<String>,
+    /// Must equal the recorded decay of the generator's moving average (0: off).
+    pub ema_decay: Option<f64>,
+    /// Must equal whether the discriminator is spectrally normalised.
+    pub spectral_norm: Option<bool>,
+    /// Keep this many newest checkpoints.
+    pub keep_checkpoints: Option<usize>,
+    /// Keep every checkpoint at a multiple of this step for good.
+    pub keep_every: Option<usize>,
     /// Train up to this many generator steps in all (above the recorded step).
     pub steps: Option<usize>,
     /// Train for this many epochs in all (instead of a step count).
@@ -97,6 +108,28 @@ impl Experiment {
             request.objective.as_ref().map(json),
             json(&experiment.objective),
         );
+        let policy = |augment: Option<&gan_core::augment::DiffAugment>| {
+            augment.map_or_else(|| "none".to_string(), |a| a.policy())
+        };
+        check(
+            "DiffAugment",
+            request.augment.clone(),
+            policy(training.augment.as_ref()),
+        );
+        check(
+            "moving-average decay",
+            shown(request.ema_decay),
+            training.ema.as_ref().map_or(0.0, |e| e.decay).to_string(),
+        );
+        let discriminator = serde_json::to_value(&recorded.model.discriminator).unwrap_or_default();
+        check(
+            "spectral normalisation",
+            shown(request.spectral_norm),
+            discriminator["spectral_norm"]
+                .as_bool()
+                .unwrap_or(false)
+                .to_string(),
+        );
         if !changes.is_empty() {
             return Err(TrainError::ResumeChanges {
                 path: checkpoint.dir.clone(),
@@ -133,6 +166,8 @@ impl Experiment {
         config.checkpoint_every = request.checkpoint_every.unwrap_or(config.checkpoint_every);
         config.fid = request.fid.clone().or(config.fid.take());
         config.quiet = request.quiet.unwrap_or(config.quiet);
+        config.keep_checkpoints = request.keep_checkpoints.unwrap_or(config.keep_checkpoints);
+        config.keep_every = request.keep_every.or(config.keep_every);
         if let Some(run_dir) = &request.run_dir {
             experiment.run_dir = run_dir.clone();
         }

@@ -252,9 +252,14 @@ impl Run<'_> {
             (ObjectiveConfig::WassersteinGp(o), DiscriminatorConfig::Critic(d)) => {
                 self.train(generator, d, o)
             }
+            (ObjectiveConfig::Hinge(o), DiscriminatorConfig::Dcgan(d)) => {
+                self.train(generator, d, o)
+            }
+            (ObjectiveConfig::Hinge(o), DiscriminatorConfig::Mlp(d)) => self.train(generator, d, o),
             (objective, discriminator) => Err(TrainError::Invalid(format!(
                 "the {} objective cannot train a {} discriminator (dcgan and mlp \
-                 discriminators train with dcgan's, can's with can's, the critic with wgan-gp's)",
+                 discriminators train with dcgan's or hinge, can's with can's, the critic with \
+                 wgan-gp's)",
                 objective.name(),
                 serde_json::to_value(discriminator)
                     .ok()

@@ -1,6 +1,7 @@
 //! The built-in objectives as one serialisable value.
 
 use crate::objective::creative::CreativeAdversarial;
+use crate::objective::hinge::Hinge;
 use crate::objective::non_saturating::NonSaturating;
 use crate::objective::wasserstein::WassersteinGp;
 use gan_core::ConfigError;
@@ -17,6 +18,8 @@ pub enum ObjectiveConfig {
     CreativeAdversarial(CreativeAdversarial),
     /// WGAN-GP's Wasserstein losses with the exact gradient penalty.
     WassersteinGp(WassersteinGp),
+    /// The hinge loss (SNGAN, BigGAN), for DCGAN-style discriminators.
+    Hinge(Hinge),
 }
 
 impl ObjectiveConfig {
@@ -26,6 +29,7 @@ impl ObjectiveConfig {
             Self::NonSaturating(_) => "dcgan",
             Self::CreativeAdversarial(_) => "can",
             Self::WassersteinGp(_) => "wgan-gp",
+            Self::Hinge(_) => "hinge",
         }
     }
 
@@ -40,6 +44,7 @@ impl ObjectiveConfig {
             Self::WassersteinGp(o) => {
                 WassersteinGp::new(o.penalty_weight, o.critic_steps, o.penalty_gradient).map(drop)
             }
+            Self::Hinge(_) => Ok(()),
         }
     }
 }
@@ -55,7 +60,7 @@ macro_rules! from_objective {
     )*};
 }
 
-from_objective!(NonSaturating, CreativeAdversarial, WassersteinGp);
+from_objective!(NonSaturating, CreativeAdversarial, WassersteinGp, Hinge);
 
 #[cfg(test)]
 mod tests {
@@ -71,6 +76,7 @@ mod tests {
             ObjectiveConfig::from(NonSaturating::default()),
             ObjectiveConfig::from(CreativeAdversarial::default()),
             ObjectiveConfig::from(WassersteinGp::default()),
+            ObjectiveConfig::from(Hinge::default()),
         ];
         for config in configs {
             let settings = match &config {
@@ -79,6 +85,7 @@ mod tests {
                     Objective::<CanDiscriminator>::settings(o)
                 }
                 ObjectiveConfig::WassersteinGp(o) => Objective::<DcganCritic>::settings(o),
+                ObjectiveConfig::Hinge(o) => Objective::<DcganDiscriminator>::settings(o),
             };
             assert_eq!(
                 serde_json::from_value::<ObjectiveConfig>(settings).unwrap(),

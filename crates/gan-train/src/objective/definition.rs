@@ -39,7 +39,7 @@ pub struct GeneratorStep {
 /// [`discriminator_steps`](Objective::discriminator_steps) times, each on a fresh real batch
 /// and fresh (detached) fakes, then [`generator_step`](Objective::generator_step) once on the
 /// last fakes, with their graph.
-pub trait Objective<D: Module>: Send {
+pub trait Objective<D: Module>: Send + Sync {
     /// A short name for logs and metadata (`"dcgan"`).
     fn name(&self) -> &'static str;
 

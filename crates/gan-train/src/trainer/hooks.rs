@@ -152,7 +152,7 @@ impl<'a> Hooks<'a> {
             && self.config.fid.as_ref().is_some_and(|fid| due(fid.every))
         {
             let started = Instant::now();
-            match evaluator.evaluate(&state.generator) {
+            match evaluator.evaluate(state.sampling_generator()) {
                 Ok(fid) => {
                     let seconds = started.elapsed().as_secs_f64();
                     let (point, samples) = (FidPoint { step, fid }, evaluator.samples());
@@ -168,7 +168,10 @@ impl<'a> Hooks<'a> {
         }
         if due(self.config.sample_every) {
             let path = self.run.sample_grid(step);
-            let images = state.generator.valid().generate(self.fixed_noise.clone());
+            let images = state
+                .sampling_generator()
+                .valid()
+                .generate(self.fixed_noise.clone());
             let text = [
                 (
                     "gan:architecture",
@@ -186,7 +189,7 @@ impl<'a> Hooks<'a> {
         if due(self.config.checkpoint_every) {
             let (epoch, batch) = state.resume_position(self.batches_per_epoch);
             let metadata = self.metadata(state, epoch, batch);
-            let dir = state.save(&self.run, &metadata, self.config.keep_checkpoints)?;
+            let dir = state.save(&self.run, &metadata, self.config.retention())?;
             progress.println(format!("step {step}: checkpoint {}", dir.display()));
         }
         Ok(())
@@ -203,7 +206,7 @@ impl<'a> Hooks<'a> {
             _ => {
                 let (epoch, batch) = state.resume_position(self.batches_per_epoch);
                 let metadata = self.metadata(state, epoch, batch);
-                state.save(&self.run, &metadata, self.config.keep_checkpoints)
+                state.save(&self.run, &metadata, self.config.retention())
             }
         }
     }
@@ -228,7 +231,7 @@ impl<'a> Hooks<'a> {
             Some(dir) => dir,
             None => {
                 let metadata = self.metadata(state, state.epoch, state.batch_in_epoch);
-                state.save(&self.run, &metadata, self.config.keep_checkpoints)?
+                state.save(&self.run, &metadata, self.config.retention())?
             }
         };
         Ok(TrainingSummary {

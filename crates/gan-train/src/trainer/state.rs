@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// Everything that changes from step to step.
 pub(crate) struct TrainingState<G, D> {
     pub generator: G,
+    /// The moving average of the generator's weights, off the autodiff device (with
+    /// `TrainingConfig::ema`).
+    pub generator_average: Option<G>,
     pub discriminator: D,
     pub optimizer_g: ModuleOptimizer,
     pub optimizer_d: ModuleOptimizer,
@@ -41,8 +44,10 @@ impl<G: Module, D: Module> TrainingState<G, D> {
         device: &Device,
     ) -> Result<Self, TrainError> {
         let train_device = device.clone().autodiff();
+        let generator = generator.fork(&train_device).train();
         let mut state = Self {
-            generator: generator.fork(&train_device).train(),
+            generator_average: config.ema.as_ref().map(|_| generator.valid()),
+            generator,
             discriminator: discriminator.fork(&train_device).train(),
             optimizer_g: config.generator_optimizer.init(),
             optimizer_d: config.discriminator_optimizer.init(),
@@ -56,6 +61,13 @@ impl<G: Module, D: Module> TrainingState<G, D> {
             let found = checkpoint::find(resume)?;
             check_compatible(&found.metadata, model, &found.dir)?;
             state.generator = found.load_generator(state.generator)?;
+            if let Some(average) = state.generator_average.take() {
+                // A run that recorded no average starts one from its weights.
+                state.generator_average = Some(match found.has_generator_average() {
+                    true => found.load_generator_average(average)?,
+                    false => state.generator.valid(),
+                });
+            }
             state.discriminator = found.load_discriminator(state.discriminator)?;
             (state.optimizer_g, state.optimizer_d) =
                 found.load_optimizers(state.optimizer_g, state.optimizer_d)?;
@@ -78,16 +90,33 @@ impl<G: Module, D: Module> TrainingState<G, D> {
         }
     }
 
-    /// Writes a checkpoint of this state with `metadata` into `run` (keeping the newest
-    /// `keep`), and remembers it.
+    /// The generator that makes the run's pictures: the moving average when there is one.
+    pub fn sampling_generator(&self) -> &G {
+        self.generator_average.as_ref().unwrap_or(&self.generator)
+    }
+
+    /// Moves the average towards the generator after generator step `step` (0-based).
+    pub fn update_average(&mut self, config: &TrainingConfig, step: usize) {
+        if let (Some(ema), Some(average)) = (&config.ema, self.generator_average.take()) {
+            self.generator_average = Some(crate::average::update_average(
+                average,
+                &self.generator,
+                ema.decay_at(step),
+            ));
+        }
+    }
+
+    /// Writes a checkpoint of this state with `metadata` into `run` (keeping those `keep`
+    /// says), and remembers it.
     pub fn save(
         &mut self,
         run: &RunFolder,
         metadata: &CheckpointMetadata,
-        keep: usize,
+        keep: checkpoint::Retention,
     ) -> Result<PathBuf, TrainError> {
         let contents = CheckpointContents {
             generator: &self.generator,
+            generator_average: self.generator_average.as_ref(),
             discriminator: &self.discriminator,
             generator_optimizer: &self.optimizer_g,
             discriminator_optimizer: &self.optimizer_d,

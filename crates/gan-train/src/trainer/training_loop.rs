@@ -3,6 +3,7 @@
 use crate::checkpoint::ModelSpec;
 use crate::config::TrainingConfig;
 use crate::error::TrainError;
+use crate::objective::augmented::Augmented;
 use crate::objective::definition::Objective;
 use crate::output::metrics::StepMetrics;
 use crate::output::run_folder::RunFolder;
@@ -88,6 +89,10 @@ where
     O: Objective<D>,
 {
     config.validate()?;
+    let objective = &Augmented {
+        inner: objective,
+        augment: config.augment.as_ref(),
+    };
     let plan = Plan::new(objective, data, config)?;
     let run = RunFolder::new(&options.out_dir);
     let _lock = open_run_folder(&run, options, config.quiet)?;
@@ -179,6 +184,7 @@ where
                 &StepRandom::new(generator_step_seed(config.seed, state.step)),
                 config.generator_optimizer.learning_rate,
             );
+            state.update_average(config, state.step);
             state.step += 1;
 
             // One read from the device per step: all scalars together.
