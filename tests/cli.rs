@@ -499,7 +499,7 @@ fn can_scores_name_styles_and_a_critic_gives_no_probability() {
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.contains("critic score = ") && !stdout.contains("P(real)"),
+        stdout.contains("score = ") && !stdout.contains("P(real)"),
         "{stdout}"
     );
     let stderr = String::from_utf8(output.stderr).unwrap();

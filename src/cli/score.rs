@@ -3,7 +3,7 @@
 
 use super::error::Error;
 use gan::train::Checkpoint;
-use gan::train::judge::{ImageScore, judge_images};
+use gan::train::judge::ImageScore;
 use std::path::PathBuf;
 
 /// The options of `gan score`.
@@ -32,19 +32,11 @@ impl ScoreArgs {
     pub fn run(&self) -> Result<Vec<ImageScore>, Error> {
         let device = gan::core::device::parse_device(&self.device)?;
         let checkpoint = Checkpoint::open(&self.checkpoint)?;
-        let discriminator = checkpoint.discriminator(&device)?;
-        let names = &checkpoint.metadata.class_names;
-        Ok(judge_images(
-            &discriminator,
-            names,
-            &self.images,
-            self.top,
-            &device,
-        )?)
+        Ok(checkpoint.judge(&self.images, self.top, &device)?)
     }
 }
 
-/// One line per image: `IMAGE  P(real) = 0.8123` (or `critic score = 1.52`), then
+/// One line per image: `IMAGE  P(real) = 0.8123` (or `score = 1.52 (…)`), then
 /// `  styles: name 0.41, …` for CAN.
 pub fn format_scores(scores: &[ImageScore]) -> String {
     let mut out = String::new();
@@ -52,7 +44,7 @@ pub fn format_scores(scores: &[ImageScore]) -> String {
         match score.real_probability {
             Some(p) => out.push_str(&format!("{}  P(real) = {p:.4}\n", score.image.display())),
             None => out.push_str(&format!(
-                "{}  critic score = {:.4}\n",
+                "{}  score = {:.4} (a critic's or hinge discriminator's, not a probability)\n",
                 score.image.display(),
                 score.raw_score
             )),
@@ -95,7 +87,7 @@ mod tests {
         ];
         assert_eq!(
             format_scores(&scores),
-            "a.png  P(real) = 0.5000\n  styles: cubism 0.250\nb.png  critic score = -1.5000\n"
+            "a.png  P(real) = 0.5000\n  styles: cubism 0.250\nb.png  score = -1.5000 (a critic's or hinge discriminator's, not a probability)\n"
         );
     }
 }

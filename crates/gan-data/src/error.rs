@@ -15,6 +15,15 @@ pub enum DataError {
         #[source]
         source: std::io::Error,
     },
+    /// A file or folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The data set path is neither a folder nor a `.zip` archive.
     #[error("{0} is neither a folder of images nor a .zip archive")]
     NotADataSet(PathBuf),

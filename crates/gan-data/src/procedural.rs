@@ -122,6 +122,27 @@ impl ProceduralPaintings {
     }
 }
 
+impl ProceduralPaintings {
+    /// Writes every image as a PNG into `dir/<style>/NNNNN.png` (a folder any `--data` or
+    /// PyTorch `ImageFolder` reads), creating the folders. Returns how many were written.
+    pub fn export(&self, dir: &std::path::Path) -> Result<usize, DataError> {
+        let io = |path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |source: std::io::Error| DataError::Write { path, source }
+        };
+        for index in 0..self.len {
+            let folder = dir.join(self.style_of(index).name());
+            std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+            let item = self.paint(index);
+            let path = folder.join(format!("{index:05}.png"));
+            let size = self.image_size as u32;
+            image::save_buffer(&path, &item.pixels, size, size, image::ColorType::Rgb8)
+                .map_err(|e| io(&path)(std::io::Error::other(e)))?;
+        }
+        Ok(self.len)
+    }
+}
+
 impl Dataset<PaintingItem> for ProceduralPaintings {
     fn get(&self, index: usize) -> Result<PaintingItem, DatasetError> {
         Ok(self.paint(index))

@@ -435,6 +435,35 @@ impl Checkpoint {
         })
     }
 
+    /// Whether the discriminator's sigmoid is a probability that an image is real: it was
+    /// trained with binary cross-entropy (DCGAN, CAN), not as a critic (WGAN-GP) or with the
+    /// hinge loss, whose outputs are scores.
+    pub fn gives_probability(&self) -> bool {
+        matches!(self.metadata.objective.as_str(), "dcgan" | "can")
+    }
+
+    /// The discriminator's verdict on image files (see [`judge_images`]): P(real) when it
+    /// [gives a probability](Self::gives_probability), its raw score otherwise, and CAN's `top`
+    /// styles by name.
+    ///
+    /// [`judge_images`]: crate::judge::judge_images
+    pub fn judge(
+        &self,
+        images: &[PathBuf],
+        top: usize,
+        device: &Device,
+    ) -> Result<Vec<crate::judge::ImageScore>, TrainError> {
+        let discriminator = self.discriminator(device)?;
+        let names = &self.metadata.class_names;
+        let mut scores = crate::judge::judge_images(&discriminator, names, images, top, device)?;
+        if !self.gives_probability() {
+            for score in &mut scores {
+                score.real_probability = None;
+            }
+        }
+        Ok(scores)
+    }
+
     /// Reads one of its files, checked against the SHA-256 its metadata records (checkpoints
     /// written before hashes were recorded are read unchecked).
     fn read(&self, file: &str) -> Result<Bytes, TrainError> {
