@@ -10,8 +10,8 @@ use gan::data::{ArtDatasetConfig, CropMode, DataSource, SplitConfig, SplitPart};
 use gan::train::experiment::presets::DEFAULT_STEPS;
 use gan::train::{
     AdamSettings, Checkpoint, CreativeAdversarial, EmaConfig, Experiment, FidEvaluationConfig,
-    Hinge, NonSaturating, PenaltyGradient, ResumeRequest, StopSignal, TrainingSummary,
-    WassersteinGp,
+    Hinge, NonSaturating, ObjectiveConfig, PenaltyGradient, ResumeRequest, StopSignal,
+    TrainingSummary, WassersteinGp,
 };
 use std::path::PathBuf;
 
@@ -54,13 +54,14 @@ pub struct TrainArgs {
     /// Seed for weights, data order, flips and noise [default: 42].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Generator learning rate [default: 2e-4; WGAN-GP 1e-4].
+    /// Generator learning rate [default: 2e-4; WGAN-GP and dcgan's small-data 1e-4].
     #[arg(long)]
     pub lr_g: Option<f64>,
-    /// Discriminator (critic) learning rate [default: 2e-4; WGAN-GP 1e-4].
+    /// Discriminator (critic) learning rate [default: 2e-4; WGAN-GP 1e-4; dcgan's small-data
+    /// 4e-4].
     #[arg(long)]
     pub lr_d: Option<f64>,
-    /// Adam's first-moment decay for both networks [default: 0.5].
+    /// Adam's first-moment decay for both networks [default: 0.5; dcgan's small-data 0].
     #[arg(long)]
     pub beta1: Option<f32>,
     /// Adam's second-moment decay for both networks [default: 0.999; WGAN-GP 0.9].
@@ -88,11 +89,13 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N")]
     pub keep_every: Option<usize>,
     /// DiffAugment on every image the discriminator sees: a comma-separated policy of color,
-    /// translation and cutout, or none [default: none].
+    /// translation and cutout, or none [default: the recipe's: dcgan's small-data
+    /// color,translation,cutout; otherwise none].
     #[arg(long, value_name = "POLICY")]
     pub augment: Option<String>,
     /// Decay of a moving average of the generator's weights, which then makes the sample
-    /// grids, FID and generated images (e.g. 0.999); 0 turns it off [default: 0].
+    /// grids, FID and generated images (e.g. 0.999); 0 turns it off [default: the recipe's:
+    /// dcgan's small-data 0.999; otherwise 0].
     #[arg(long, value_name = "DECAY")]
     pub ema: Option<f64>,
     /// When and how to measure FID during training.
@@ -292,18 +295,18 @@ impl TrainArgs {
         let steps = match (self.steps, self.epochs) {
             (Some(steps), _) => Some(steps),
             (None, Some(_)) => None,
-            (None, None) => Some(DEFAULT_STEPS),
+            (None, None) => defaults.steps.or(Some(DEFAULT_STEPS)),
         };
         let training = defaults
             .clone()
             .with_generator_optimizer(self.adam(&defaults.generator_optimizer, self.lr_g))
             .with_discriminator_optimizer(self.adam(&defaults.discriminator_optimizer, self.lr_d))
-            .with_batch_size(self.batch_size.unwrap_or(64))
+            .with_batch_size(self.batch_size.unwrap_or(defaults.batch_size))
             .with_steps(steps)
             .with_epochs(self.epochs.unwrap_or(1))
             .with_seed(self.seed.unwrap_or(42))
-            .with_sample_every(self.sample_every.unwrap_or(50))
-            .with_checkpoint_every(self.checkpoint_every.unwrap_or(100))
+            .with_sample_every(self.sample_every.unwrap_or(defaults.sample_every))
+            .with_checkpoint_every(self.checkpoint_every.unwrap_or(defaults.checkpoint_every))
             .with_quiet(self.quiet)
             .with_fid(self.fid.config())
             .with_keep_checkpoints(self.keep_checkpoints.unwrap_or(defaults.keep_checkpoints))
@@ -317,8 +320,11 @@ impl TrainArgs {
                 None => defaults.ema.clone(),
             });
         let run_dir = self.out.clone().unwrap_or_else(|| preset.run_dir.clone());
+        let preset = match self.feature_maps {
+            Some(feature_maps) => preset.with_feature_maps(feature_maps),
+            None => preset,
+        };
         Ok(preset
-            .with_feature_maps(self.feature_maps.unwrap_or(64))
             .with_data(
                 self.data_options
                     .source(self.data.as_deref(), training.seed)?,
@@ -470,13 +476,28 @@ pub struct DcganArgs {
     /// Image size: a power of two from 32 to 256 [default: 64].
     #[arg(long)]
     pub size: Option<usize>,
+    /// small-data: spectral norm, hinge loss, DiffAugment, a moving average of the generator
+    /// and TTUR (see the README); paper: DCGAN as Radford et al. 2016 train it
+    /// [default: small-data].
+    #[arg(long, value_enum)]
+    pub recipe: Option<RecipeArg>,
     /// The loss: bce (the paper's binary cross-entropy) or hinge (SNGAN's, BigGAN's)
-    /// [default: bce].
+    /// [default: the recipe's: small-data hinge, paper bce].
     #[arg(long, value_enum)]
     pub loss: Option<LossArg>,
-    /// Spectral normalisation in the discriminator instead of BatchNorm (SNGAN's).
+    /// Spectral normalisation in the discriminator instead of BatchNorm (SNGAN's; on in the
+    /// small-data recipe).
     #[arg(long)]
     pub spectral_norm: bool,
+}
+
+/// DCGAN's training recipe, as a command-line value.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipeArg {
+    /// For small art sets and short runs.
+    SmallData,
+    /// The 2016 paper's.
+    Paper,
 }
 
 /// DCGAN's loss, as a command-line value.
@@ -489,26 +510,33 @@ pub enum LossArg {
 }
 
 impl DcganArgs {
-    /// Trains the DCGAN preset as the options say.
+    /// Trains the DCGAN preset of `--recipe` as the options say.
     pub fn run(&self) -> Result<TrainingSummary, Error> {
-        let mut preset = Experiment::dcgan(self.size.unwrap_or(64));
-        preset = match self.loss {
-            Some(LossArg::Hinge) => {
-                if self.train.label_smoothing.is_some() || self.train.label_flip.is_some() {
-                    return Err(Error::Usage(
-                        "--label-smoothing and --label-flip apply to --loss bce".into(),
-                    ));
-                }
-                preset.with_objective(Hinge::default())
-            }
-            _ => preset.with_objective(NonSaturating::new(self.train.labels())?),
+        let size = self.size.unwrap_or(64);
+        let mut preset = match self.recipe.unwrap_or(RecipeArg::SmallData) {
+            RecipeArg::SmallData => Experiment::dcgan_small_data(size),
+            RecipeArg::Paper => Experiment::dcgan(size),
+        };
+        let labels_given = self.train.label_smoothing.is_some() || self.train.label_flip.is_some();
+        let hinge = match self.loss {
+            Some(loss) => loss == LossArg::Hinge,
+            None => matches!(preset.objective, ObjectiveConfig::Hinge(_)),
+        };
+        if hinge && labels_given {
+            return Err(Error::Usage(
+                "--label-smoothing and --label-flip apply to --loss bce".into(),
+            ));
+        }
+        preset = match hinge {
+            true => preset.with_objective(Hinge::default()),
+            false => preset.with_objective(NonSaturating::new(self.train.labels())?),
         };
         if let DiscriminatorConfig::Dcgan(d) = &mut preset.discriminator {
-            d.spectral_norm = self.spectral_norm;
+            d.spectral_norm |= self.spectral_norm;
         }
         let given = Given {
             size: self.size,
-            objective: self.loss.is_some(),
+            objective: self.loss.is_some() || self.recipe.is_some(),
             spectral_norm: self.spectral_norm.then_some(true),
         };
         self.train.train(self.train.experiment(preset, given)?)
