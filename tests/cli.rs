@@ -59,6 +59,11 @@ fn path(p: &Path) -> &str {
 /// Trains a tiny `model` (`dcgan`, `can`, `wgan-gp`) into `dir/name` for `steps` steps, with
 /// a sample grid every step; returns the run folder.
 fn train(dir: &Path, model: &str, name: &str, steps: usize) -> PathBuf {
+    train_with(dir, model, name, steps, &[])
+}
+
+/// [`train`] with more options.
+fn train_with(dir: &Path, model: &str, name: &str, steps: usize, extra: &[&str]) -> PathBuf {
     let run = dir.join(name);
     let steps_arg = steps.to_string();
     let mut args = vec![
@@ -83,6 +88,7 @@ fn train(dir: &Path, model: &str, name: &str, steps: usize) -> PathBuf {
     if model == "wgan-gp" {
         args.extend(["--critic-steps", "1"]);
     }
+    args.extend(extra);
     let stdout = ok(&args);
     assert!(
         stdout.contains(&format!("trained {steps} steps")),
@@ -402,7 +408,8 @@ fn interpolate_walks_from_one_seed_image_to_the_other() {
 #[test]
 fn score_gives_a_probability_per_image() {
     let dir = tempfile::tempdir().unwrap();
-    let run = train(dir.path(), "dcgan", "run", 2);
+    // The paper's recipe trains with cross-entropy, whose sigmoid is a probability.
+    let run = train_with(dir.path(), "dcgan", "run", 2, &["--recipe", "paper"]);
     let out = dir.path().join("gen");
     ok(&["generate", path(&run), "--count", "2", "--out", path(&out)]);
     // A wide picture: scored after the training crop, like any painting.
@@ -460,6 +467,13 @@ fn can_scores_name_styles_and_a_critic_gives_no_probability() {
         "CAN's style metrics get a third panel"
     );
     let image = can.join("samples/step-00000002.png");
+    // The small-data recipe's hinge discriminator gives margins, not probabilities.
+    let hinge = train(dir.path(), "dcgan", "hinge", 2);
+    let stdout = ok(&["score", path(&hinge), path(&image)]);
+    assert!(
+        stdout.contains("score = ") && !stdout.contains("P(real)"),
+        "{stdout}"
+    );
     let stdout = ok(&["score", path(&can), path(&image)]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");

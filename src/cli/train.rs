@@ -522,12 +522,16 @@ impl DcganArgs {
             Some(loss) => loss == LossArg::Hinge,
             None => matches!(preset.objective, ObjectiveConfig::Hinge(_)),
         };
-        if hinge && labels_given {
+        // On a resume, label options ask for binary cross-entropy, which the recorded
+        // objective then refuses or accepts.
+        if hinge && labels_given && self.train.resume.is_none() {
             return Err(Error::Usage(
-                "--label-smoothing and --label-flip apply to --loss bce".into(),
+                "--label-smoothing and --label-flip apply to --loss bce (the small-data recipe \
+                 trains with the hinge loss)"
+                    .into(),
             ));
         }
-        preset = match hinge {
+        preset = match hinge && !labels_given {
             true => preset.with_objective(Hinge::default()),
             false => preset.with_objective(NonSaturating::new(self.train.labels())?),
         };
@@ -536,7 +540,7 @@ impl DcganArgs {
         }
         let given = Given {
             size: self.size,
-            objective: self.loss.is_some() || self.recipe.is_some(),
+            objective: self.loss.is_some() || self.recipe.is_some() || labels_given,
             spectral_norm: self.spectral_norm.then_some(true),
         };
         self.train.train(self.train.experiment(preset, given)?)

@@ -112,32 +112,38 @@ pub fn save_png_described(
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
     }
-    let failed = |err: png::EncodingError| TrainError::Io {
+    let bytes = encode_png(image, text).map_err(|err| TrainError::Io {
         path: path.to_path_buf(),
         source: std::io::Error::other(err),
-    };
-    let file = std::fs::File::create(path).map_err(TrainError::io(path))?;
+    })?;
+    std::fs::write(path, bytes).map_err(TrainError::io(path))
+}
+
+/// A PNG file's bytes: 8-bit RGB, well compressed, with `text` as UTF-8 `iTXt` chunks after
+/// a `Software` chunk.
+pub fn encode_png(
+    image: &RgbImage,
+    text: &[(&str, String)],
+) -> Result<Vec<u8>, png::EncodingError> {
+    let mut bytes = Vec::new();
     let (width, height) = image.dimensions();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // Paintings compress well (an 8x8 grid of 64x64 to about a quarter of its 843 KB); noise,
     // such as an untrained generator's, barely does.
     encoder.set_compression(png::Compression::High);
-    encoder
-        .add_itxt_chunk(
-            "Software".into(),
-            format!("gan {}", env!("CARGO_PKG_VERSION")),
-        )
-        .map_err(failed)?;
+    encoder.add_itxt_chunk(
+        "Software".into(),
+        format!("gan {}", env!("CARGO_PKG_VERSION")),
+    )?;
     for (key, value) in text {
-        encoder
-            .add_itxt_chunk(key.to_string(), value.clone())
-            .map_err(failed)?;
+        encoder.add_itxt_chunk(key.to_string(), value.clone())?;
     }
-    let mut writer = encoder.write_header().map_err(failed)?;
-    writer.write_image_data(image.as_raw()).map_err(failed)?;
-    writer.finish().map_err(failed)
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(image.as_raw())?;
+    writer.finish()?;
+    Ok(bytes)
 }
 
 /// Writes a PNG, creating its folder.

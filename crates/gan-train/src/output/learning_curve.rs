@@ -9,10 +9,9 @@ use crate::output::fid_log::{FidLog, FidPoint};
 use crate::output::metrics::{MetricsLog, StepMetrics};
 use crate::output::run_folder::RunFolder;
 use burn::config::Config;
-use image::{ImageFormat, RgbImage};
+use image::RgbImage;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::io::Cursor;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -274,13 +273,10 @@ impl LearningCurveConfig {
         path: &Path,
     ) -> Result<(), TrainError> {
         let image = self.render(metrics, extra_names, fid)?;
-        let mut png = Vec::new();
-        image
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .map_err(|err| TrainError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(err),
-            })?;
+        let png = crate::sample::encode_png(&image, &[]).map_err(|err| TrainError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(err),
+        })?;
         write_atomic(path, &png)
     }
 
