@@ -1,6 +1,6 @@
-//! A new GAN variant in one file: the hinge loss (Lim & Ye 2017, as SAGAN and BigGAN train),
-//! written as an [`Objective`] and trained by the same loop as DCGAN, WGAN-GP and CAN. The run
-//! folder it writes works with every `gan` command (`gan generate runs/hinge32`, `gan score`).
+//! A new GAN variant in one file: the least-squares GAN (Mao et al. 2017), written as an
+//! [`Objective`] and trained by the same loop as DCGAN, WGAN-GP, CAN and the hinge loss. The run
+//! folder it writes works with every `gan` command (`gan generate runs/lsgan32`, `gan score`).
 //!
 //! ```sh
 //! cargo run --release --example custom_objective            # 100 steps at 32x32
@@ -8,19 +8,18 @@
 //! ```
 
 use gan::burn::prelude::*;
-use gan::burn::tensor::activation::relu;
 use gan::core::Architecture;
 use gan::core::Discriminator;
 use gan::core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan::data::{DataSource, PaintingBatch};
 use gan::train::{DiscriminatorStep, GeneratorStep, ModelSpec, Objective, RunOptions, StepRandom};
 
-/// D minimises `mean relu(1 − D(x)) + mean relu(1 + D(G(z)))`; G minimises `−mean D(G(z))`.
-struct Hinge;
+/// D minimises `½ mean (D(x) − 1)² + ½ mean D(G(z))²`; G minimises `½ mean (D(G(z)) − 1)²`.
+struct LeastSquares;
 
-impl<D: Discriminator> Objective<D> for Hinge {
+impl<D: Discriminator> Objective<D> for LeastSquares {
     fn name(&self) -> &'static str {
-        "hinge"
+        "lsgan"
     }
 
     fn discriminator_step(
@@ -31,9 +30,10 @@ impl<D: Discriminator> Objective<D> for Hinge {
         _: &StepRandom,
     ) -> DiscriminatorStep {
         let (real, fake) = (d.logits(real.images.clone()), d.logits(fake));
+        let loss = (real.clone().sub_scalar(1.0).square().mean() + fake.clone().square().mean())
+            .mul_scalar(0.5);
         DiscriminatorStep {
-            loss: relu(real.clone().neg().add_scalar(1.0)).mean()
-                + relu(fake.clone().add_scalar(1.0)).mean(),
+            loss,
             real_score: real.detach().mean(),
             fake_score: fake.detach().mean(),
             metrics: Vec::new(),
@@ -49,14 +49,19 @@ impl<D: Discriminator> Objective<D> for Hinge {
     ) -> GeneratorStep {
         let scores = d.logits(fake);
         GeneratorStep {
-            loss: scores.clone().mean().neg(),
+            loss: scores
+                .clone()
+                .sub_scalar(1.0)
+                .square()
+                .mean()
+                .mul_scalar(0.5),
             fake_score: scores.detach().mean(),
             metrics: Vec::new(),
         }
     }
 
     fn settings(&self) -> serde_json::Value {
-        serde_json::json!({ "margin": 1.0 })
+        serde_json::json!({ "targets": [0.0, 1.0] })
     }
 }
 
@@ -76,11 +81,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok::<_, gan::core::ConfigError>((g_config.init(&device)?, d_config.init(&device)?))
     })?;
     let model = ModelSpec::new(Architecture::Dcgan, g_config, d_config);
-    let options = RunOptions::new("runs/hinge32");
+    let options = RunOptions::new("runs/lsgan32");
     let (_, summary) = gan::train::train(
         generator,
         discriminator,
-        &Hinge,
+        &LeastSquares,
         model,
         &data,
         &config,
