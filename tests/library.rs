@@ -119,13 +119,22 @@ fn train_reopen_generate_judge_and_walk() {
         ("dcgan", 2, 32)
     );
 
-    // Metadata of format 1 (untyped configurations) still opens, as the same model.
+    // Metadata of format 1 (untyped configurations, and none of the settings added since:
+    // spectral normalisation, augmentation, moving average, keep-every) still opens, as the
+    // same model.
     let metadata_path = checkpoint.dir.join("metadata.json");
     let mut v1: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&metadata_path).unwrap()).unwrap();
     v1["format_version"] = 1.into();
     for role in ["generator", "discriminator"] {
         v1["model"][role].as_object_mut().unwrap().remove("type");
+    }
+    v1["model"]["discriminator"]
+        .as_object_mut()
+        .unwrap()
+        .remove("spectral_norm");
+    for added in ["augment", "ema", "keep_every"] {
+        v1["training"].as_object_mut().unwrap().remove(added);
     }
     std::fs::write(&metadata_path, v1.to_string()).unwrap();
     let reopened = Checkpoint::open(&checkpoint.dir).unwrap();

@@ -343,6 +343,16 @@ fn parse_metadata(text: &str) -> Result<CheckpointMetadata, String> {
             }
         }
     }
+    // Written before DCGAN's discriminator could be spectrally normalised: it was not.
+    if let Some(discriminator) = value
+        .pointer_mut("/model/discriminator")
+        .and_then(|c| c.as_object_mut())
+        .filter(|c| c.get("type").and_then(|t| t.as_str()) == Some("dcgan"))
+    {
+        discriminator
+            .entry("spectral_norm")
+            .or_insert(serde_json::Value::Bool(false));
+    }
     serde_json::from_value(value).map_err(unreadable)
 }
 
