@@ -12,6 +12,7 @@
 //! one.
 
 use crate::atomic::{sync_dir, write_synced};
+pub use crate::config::Retention;
 use crate::config::TrainingConfig;
 use crate::error::TrainError;
 use crate::output::run_folder::RunFolder;
@@ -152,25 +153,6 @@ fn checkpoint_error(path: &Path, message: impl ToString) -> TrainError {
     TrainError::Checkpoint {
         path: path.to_path_buf(),
         message: message.to_string(),
-    }
-}
-
-/// Which checkpoints a run keeps on disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retention {
-    /// The newest this many (at least 1: the latest is always kept).
-    pub newest: usize,
-    /// Also every checkpoint whose step is a multiple of this, for good.
-    pub every: Option<usize>,
-}
-
-impl Retention {
-    /// Whether the checkpoint folder `name` (`step-NNNNNNNN`) is kept for good.
-    fn keeps_for_good(&self, name: &str) -> bool {
-        let step = name
-            .strip_prefix("step-")
-            .and_then(|s| s.parse::<usize>().ok());
-        matches!((self.every, step), (Some(every), Some(step)) if every > 0 && step % every == 0)
     }
 }
 

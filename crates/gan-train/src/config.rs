@@ -51,6 +51,25 @@ impl AdamSettings {
     }
 }
 
+/// Which checkpoints a run keeps on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The newest this many (at least 1: the latest is always kept).
+    pub newest: usize,
+    /// Also every checkpoint whose step is a multiple of this, for good.
+    pub every: Option<usize>,
+}
+
+impl Retention {
+    /// Whether the checkpoint folder `name` (`step-NNNNNNNN`) is kept for good.
+    pub(crate) fn keeps_for_good(&self, name: &str) -> bool {
+        let step = name
+            .strip_prefix("step-")
+            .and_then(|s| s.parse::<usize>().ok());
+        matches!((self.every, step), (Some(every), Some(step)) if every > 0 && step % every == 0)
+    }
+}
+
 /// Everything about a training run except the models, the objective and the data.
 #[derive(Config, Debug, PartialEq)]
 pub struct TrainingConfig {
@@ -114,8 +133,8 @@ pub struct TrainingConfig {
 
 impl TrainingConfig {
     /// Which checkpoints the run keeps.
-    pub fn retention(&self) -> crate::checkpoint::Retention {
-        crate::checkpoint::Retention {
+    pub fn retention(&self) -> Retention {
+        Retention {
             newest: self.keep_checkpoints,
             every: self.keep_every,
         }

@@ -112,7 +112,7 @@ impl<G: Module, D: Module> TrainingState<G, D> {
         &mut self,
         run: &RunFolder,
         metadata: &CheckpointMetadata,
-        keep: checkpoint::Retention,
+        keep: crate::config::Retention,
     ) -> Result<PathBuf, TrainError> {
         let contents = CheckpointContents {
             generator: &self.generator,
