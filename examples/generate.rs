@@ -7,7 +7,6 @@
 //! cargo run --release --example generate -- runs/dcgan64 7
 //! ```
 
-use gan::train::judge::judge_images;
 use gan::train::{Checkpoint, GenerationConfig};
 use std::path::Path;
 
@@ -33,14 +32,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", file.display());
     }
 
-    let discriminator = checkpoint.discriminator(&device)?;
-    let names = &checkpoint.metadata.class_names;
-    for score in judge_images(&discriminator, names, &files[..1], 3, &device)? {
-        println!(
-            "{}: raw score {:.3}",
-            score.image.display(),
-            score.raw_score
-        );
+    for score in checkpoint.judge(&files[..1], 3, &device)? {
+        let verdict = match score.real_probability {
+            Some(p) => format!("P(real) {p:.3}"),
+            None => format!("score {:.3}", score.raw_score),
+        };
+        println!("{}: {verdict}", score.image.display());
     }
     Ok(())
 }

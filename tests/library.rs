@@ -78,7 +78,8 @@ fn train_reopen_generate_judge_and_walk() {
     // The discriminator judges the generated files as training prepares images.
     let discriminator = checkpoint.discriminator(&device).unwrap();
     assert!(matches!(discriminator, DiscriminatorModel::Dcgan(_)));
-    let scores = judge_images(&discriminator, &[], &a[..5], 3, &device).unwrap();
+    let probability = checkpoint.gives_probability();
+    let scores = judge_images(&discriminator, &[], &a[..5], 3, probability, &device).unwrap();
     assert_eq!(scores.len(), 5);
     for s in &scores {
         let p = s.real_probability.expect("DCGAN gives a probability");
@@ -196,7 +197,8 @@ fn can_takes_its_styles_from_the_data_and_judges_them() {
         .write(&generator, &dir.path().join("out"), &device, &[])
         .unwrap();
     let names = &checkpoint.metadata.class_names;
-    let scores = judge_images(&discriminator, names, &files[..2], 3, &device).unwrap();
+    let probability = checkpoint.gives_probability();
+    let scores = judge_images(&discriminator, names, &files[..2], 3, probability, &device).unwrap();
     for s in &scores {
         assert_eq!(s.styles.len(), 3);
         assert!(names.contains(&s.styles[0].style), "{s:?}");

@@ -447,13 +447,8 @@ impl Checkpoint {
     ) -> Result<Vec<crate::judge::ImageScore>, TrainError> {
         let discriminator = self.discriminator(device)?;
         let names = &self.metadata.class_names;
-        let mut scores = crate::judge::judge_images(&discriminator, names, images, top, device)?;
-        if !self.gives_probability() {
-            for score in &mut scores {
-                score.real_probability = None;
-            }
-        }
-        Ok(scores)
+        let probability = self.gives_probability();
+        crate::judge::judge_images(&discriminator, names, images, top, probability, device)
     }
 
     /// Reads one of its files, checked against the SHA-256 its metadata records (checkpoints

@@ -87,13 +87,19 @@ fn top_styles(logits: Tensor<2>, names: &[String], top: usize) -> Vec<Vec<StyleS
 }
 
 /// Judges `images` with `discriminator`; `class_names` name CAN's styles, of which the `top`
-/// most likely are listed. Every image is read before any is judged, so a missing file fails
-/// fast.
+/// most likely are listed; `probability` says whether the sigmoid of its output is P(real)
+/// (a discriminator trained with cross-entropy: [`Checkpoint::gives_probability`]) or the raw
+/// output is only a score (a critic, a hinge discriminator). Every image is read before any is
+/// judged, so a missing file fails fast. [`Checkpoint::judge`] calls this for a checkpoint.
+///
+/// [`Checkpoint::gives_probability`]: crate::checkpoint::Checkpoint::gives_probability
+/// [`Checkpoint::judge`]: crate::checkpoint::Checkpoint::judge
 pub fn judge_images(
     discriminator: &DiscriminatorModel,
     class_names: &[String],
     images: &[PathBuf],
     top: usize,
+    probability: bool,
     device: &Device,
 ) -> Result<Vec<ImageScore>, TrainError> {
     let [channels, size, _] = discriminator.image_shape();
@@ -125,9 +131,7 @@ pub fn judge_images(
             scores.push(ImageScore {
                 image: path.clone(),
                 raw_score: raw[i],
-                real_probability: discriminator
-                    .gives_probability()
-                    .then_some(probabilities[i]),
+                real_probability: probability.then_some(probabilities[i]),
                 styles,
             });
         }

@@ -27,7 +27,8 @@ impl<O> Augmented<'_, O> {
             Some(augment) => {
                 let [batch, _, size, _] = images.dims();
                 let mut uniform = random.uniform_values(stream);
-                let draw = augment.draw(batch, size, || uniform.next().unwrap_or(0.0));
+                // The stream is endless.
+                let draw = augment.draw(batch, size, || uniform.next().unwrap_or_default());
                 DiffAugment::apply(images, &draw)
             }
         }
@@ -58,11 +59,6 @@ impl<D: Module, O: Objective<D>> Objective<D> for Augmented<'_, O> {
         fake: Tensor<4>,
         random: &StepRandom,
     ) -> DiscriminatorStep {
-        if self.augment.is_none() {
-            return self
-                .inner
-                .discriminator_step(discriminator, real, fake, random);
-        }
         let real = PaintingBatch {
             images: self.augment(real.images.clone(), random, AUGMENT_REAL_STREAM),
             labels: real.labels.clone(),
