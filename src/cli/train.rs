@@ -395,9 +395,9 @@ impl TrainArgs {
             quiet: Some(self.quiet),
             run_dir: self.out.clone(),
             augment: match &self.augment {
-                Some(policy) => {
-                    Some(augment_setting(policy)?.map_or("none".into(), |a| a.policy()))
-                }
+                Some(policy) => Some(DiffAugment::setting_policy(
+                    augment_setting(policy)?.as_ref(),
+                )),
                 None => None,
             },
             ema_decay: self.ema,
@@ -445,9 +445,7 @@ impl TrainArgs {
 
 /// `--augment POLICY` as a setting: `None` for `none`.
 fn augment_setting(policy: &str) -> Result<Option<DiffAugment>, Error> {
-    let augment =
-        DiffAugment::from_policy(policy).map_err(|e| Error::Usage(format!("--augment: {e}")))?;
-    Ok((augment.policy() != "none").then_some(augment))
+    DiffAugment::setting(policy).map_err(|e| Error::Usage(format!("--augment: {e}")))
 }
 
 /// `--ema DECAY` as a setting: `None` for 0.

@@ -71,6 +71,22 @@ impl DiffAugment {
         Ok(augment)
     }
 
+    /// A policy as a training setting: `None` when it turns every augmentation off.
+    pub fn setting(policy: &str) -> Result<Option<Self>, ConfigError> {
+        let augment = Self::from_policy(policy)?;
+        Ok(augment.is_on().then_some(augment))
+    }
+
+    /// The policy of a training setting: `none` for `None`.
+    pub fn setting_policy(setting: Option<&Self>) -> String {
+        setting.map_or_else(|| "none".into(), Self::policy)
+    }
+
+    /// Whether any augmentation runs.
+    pub fn is_on(&self) -> bool {
+        self.color || self.translation > 0.0 || self.cutout > 0.0
+    }
+
     /// The policy as the paper's code names it (`color,translation,cutout`), or `none`.
     pub fn policy(&self) -> String {
         let parts: Vec<&str> = [

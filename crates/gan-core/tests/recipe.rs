@@ -116,6 +116,12 @@ fn diff_augment_draws_within_the_papers_ranges_and_parses_policies() {
     assert_eq!(augment, DiffAugment::new());
     assert_eq!(augment.policy(), "color,translation,cutout");
     assert_eq!(DiffAugment::from_policy("none").unwrap().policy(), "none");
+    assert_eq!(DiffAugment::setting("none").unwrap(), None);
+    assert_eq!(
+        DiffAugment::setting("cutout").unwrap().unwrap().policy(),
+        "cutout"
+    );
+    assert_eq!(DiffAugment::setting_policy(None), "none");
     assert_eq!(
         DiffAugment::from_policy("translation").unwrap(),
         DiffAugment::new().with_color(false).with_cutout(0.0)

@@ -9,6 +9,7 @@ use crate::error::TrainError;
 use crate::experiment::run::Experiment;
 use crate::fid_evaluation::config::FidEvaluationConfig;
 use crate::objective::config::ObjectiveConfig;
+use gan_core::augment::DiffAugment;
 use gan_data::DataSource;
 use std::path::PathBuf;
 
@@ -108,13 +109,10 @@ impl Experiment {
             request.objective.as_ref().map(json),
             json(&experiment.objective),
         );
-        let policy = |augment: Option<&gan_core::augment::DiffAugment>| {
-            augment.map_or_else(|| "none".to_string(), |a| a.policy())
-        };
         check(
             "DiffAugment",
             request.augment.clone(),
-            policy(training.augment.as_ref()),
+            DiffAugment::setting_policy(training.augment.as_ref()),
         );
         check(
             "moving-average decay",
