@@ -80,7 +80,7 @@ pub enum TrainError {
     #[error(
         "a resume continues the run recorded in {path}, and these settings would change it: {}. \
          A resume may change only its length (steps, epochs), the learning rates, how often it \
-         writes samples and checkpoints, FID, and where it writes",
+         writes samples and checkpoints, which checkpoints it keeps, FID, and where it writes",
         changes.join("; ")
     )]
     ResumeChanges {
