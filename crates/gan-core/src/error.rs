@@ -1,4 +1,5 @@
-//! Errors of gan-core: invalid model or loss configurations and unknown devices.
+//! Errors of gan-core: invalid model or loss configurations, unknown devices, and ncnn weight
+//! files that cannot be read into a Real-ESRGAN network.
 
 use thiserror::Error;
 
@@ -82,6 +83,41 @@ pub enum DeviceError {
         device: String,
         /// What failed, and what to install.
         reason: String,
+    },
+}
+
+/// An ncnn model (`.param` + `.bin`) that cannot be read, or is not the network asked for.
+/// Every message names the file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NcnnError {
+    /// The `.param` file is malformed or uses something this reader does not know.
+    #[error("{file}: line {line}: {problem}")]
+    Param {
+        /// The `.param` file.
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The `.bin` file is truncated, too long, or uses an unsupported weight encoding.
+    #[error("{file}: {problem}")]
+    Weights {
+        /// The `.bin` file.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The graph reads fine but is not the expected network (layer counts, channel sizes,
+    /// coefficients, upsampling).
+    #[error("{file}: not a {network}: {problem}")]
+    Structure {
+        /// The `.param` file.
+        file: String,
+        /// The network that was expected, with its configuration.
+        network: String,
+        /// The first difference found.
+        problem: String,
     },
 }
 

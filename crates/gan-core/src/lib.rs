@@ -17,6 +17,8 @@
 //!   for the discriminator's inputs on small data sets.
 //! - [`spectral_norm`]: spectral normalisation of a convolution's weight (Miyato et al. 2018),
 //!   the discriminator's alternative to BatchNorm.
+//! - [`realesrgan`]: Real-ESRGAN's RRDBNet and SRVGGNetCompact, read from the official ncnn
+//!   weights, for 4x upscaling of generated paintings.
 //! - [`registry`]: the typed registry of what can be trained: [`Architecture`], generator and
 //!   discriminator configs tagged by kind, and models that dispatch over every kind.
 //! - [`device`]: one place that maps a device string (`cpu`, `wgpu`, `cuda:1`) to a
@@ -45,11 +47,12 @@ pub mod loss;
 pub mod mlp;
 mod model;
 mod params;
+pub mod realesrgan;
 pub mod registry;
 pub mod spectral_norm;
 pub mod wgan;
 
-pub use error::{ConfigError, DeviceError, MAX_PARAMETERS};
+pub use error::{ConfigError, DeviceError, MAX_PARAMETERS, NcnnError};
 pub use model::{Discriminator, Generator, ModelConfig};
 pub use params::trainable_params;
 pub use registry::{
