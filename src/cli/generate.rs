@@ -18,10 +18,17 @@ pub struct GenerateArgs {
     /// Seed of the latent noise: the same seed gives the same images.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Output size in pixels [default: the model's]. Other sizes are resampled with a Lanczos
-    /// filter (upscaling adds no detail).
+    /// Output size in pixels [default: the model's, 4x with --upscale]. Other sizes are
+    /// resampled with a Lanczos filter, which adds no detail (--upscale does).
     #[arg(long, value_name = "PX")]
     pub size: Option<u32>,
+    /// Upscale every image 4x with Real-ESRGAN before --size applies: x4plus (general),
+    /// x4plus-anime (illustrations) or animevideov3 (fast).
+    #[arg(long, value_name = "MODEL", value_parser = super::upscale::parse_model)]
+    pub upscale: Option<gan::core::realesrgan::RealEsrganModel>,
+    /// The Real-ESRGAN weights folder [default: $GAN_REALESRGAN_DIR, else .cache/realesrgan].
+    #[arg(long, value_name = "DIR", requires = "upscale")]
+    pub upscale_weights: Option<PathBuf>,
     /// Folder for image-NNN.png; their grid (the first 64) goes beside it, as DIR-grid.png.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
@@ -43,6 +50,8 @@ impl GenerateArgs {
             .with_count(self.count)
             .with_seed(self.seed)
             .with_size(self.size)
+            .with_upscale(self.upscale)
+            .with_upscale_weights(self.upscale_weights.clone())
             .with_quiet(self.quiet)
             .with_overwrite(self.overwrite);
         super::check_range("--count", self.count, 1..=MAX_COUNT, "")?;

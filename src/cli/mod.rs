@@ -10,6 +10,7 @@ mod models;
 mod plot;
 mod score;
 mod train;
+mod upscale;
 
 use clap::{Parser, Subcommand};
 use error::Error;
@@ -21,6 +22,7 @@ use models::ModelsArgs;
 use plot::PlotArgs;
 use score::ScoreArgs;
 use train::{CanArgs, DcganArgs, WganArgs};
+use upscale::UpscaleArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -28,6 +30,8 @@ Examples:
   gan train dcgan --size 128 --data ~/wikiart --epochs 20 --out runs/wikiart
   gan models                                   # what is trained under runs/
   gan generate runs/dcgan64 --seed 7 --count 16 --size 256 --out out/
+  gan generate runs/dcgan64 --seed 7 --count 4 --upscale x4plus --out big/   # 256x256, Real-ESRGAN
+  gan upscale painting.png generated/ --model x4plus --out upscaled/
   gan interpolate runs/dcgan64 --from 7 --to 8 --frames 48 --out walk.gif
   gan score runs/dcgan64 painting.jpg photo.png
 
@@ -73,6 +77,8 @@ pub enum Command {
     Fid(FidArgs),
     /// Write a model's generator alone, for sharing (opens with generate and interpolate).
     Export(ExportArgs),
+    /// Upscale images 4x with Real-ESRGAN (adds detail, unlike resampling).
+    Upscale(UpscaleArgs),
 }
 
 /// The models `gan train` can train.
@@ -141,6 +147,13 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             println!("{} ({:.1} MB)", path.display(), bytes as f64 / 1e6);
         }
         Command::Fid(args) => println!("{}", fid::format_outcome(&args.run()?, args.json)),
+        Command::Upscale(args) => {
+            let report = args.run()?;
+            for (path, why) in &report.skipped {
+                eprintln!("warning: skipped {}: {why}", path.display());
+            }
+            print_files(&report.written);
+        }
     }
     Ok(())
 }

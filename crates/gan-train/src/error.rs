@@ -24,6 +24,20 @@ pub enum TrainError {
         #[source]
         source: std::io::Error,
     },
+    /// Real-ESRGAN weights that are missing or damaged.
+    #[error(
+        "Real-ESRGAN weights {path}: {problem}; fetch them with \
+         scripts/upscale/fetch_realesrgan_weights.sh (or point $GAN_REALESRGAN_DIR at their folder)"
+    )]
+    UpscaleWeights {
+        /// The weight file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// An ncnn weight file that is not the expected network.
+    #[error(transparent)]
+    Ncnn(#[from] gan_core::NcnnError),
     /// A checkpoint is missing, unreadable, or does not fit the model.
     #[error("checkpoint {path}: {message}")]
     Checkpoint {

@@ -1,13 +1,15 @@
 //! Batched generation from a trained generator: images from a seed (the same seed always gives
-//! the same images), resized to an output size, written as PNGs with a grid. What
-//! `gan generate`, the studio and notebooks call.
+//! the same images), upscaled by Real-ESRGAN and/or resized to an output size, written as PNGs
+//! with a grid. What `gan generate`, the studio and notebooks call.
 
 use crate::delayed_progress::DelayedProgress;
 use crate::error::TrainError;
 use crate::sample::{grid, latent_batches, latent_noise, save_png_described, to_rgb_images};
+use crate::upscale::{Upscaler, default_weights_dir};
 use burn::config::Config;
 use burn::prelude::*;
 use gan_core::Generator;
+use gan_core::realesrgan::RealEsrganModel;
 use image::RgbImage;
 use image::imageops::{self, FilterType};
 use std::path::{Path, PathBuf};
@@ -30,10 +32,17 @@ pub struct GenerationConfig {
     /// Seed of the latent noise: image `i` depends only on the seed and `i`.
     #[config(default = 0)]
     pub seed: u64,
-    /// Output size in pixels (`None`: the model's). Other sizes are resampled with a Lanczos
-    /// filter, which adds no detail.
+    /// Output size in pixels (`None`: the model's, times 4 with `upscale`). Other sizes are
+    /// resampled with a Lanczos filter, which adds no detail.
     #[config(default = "None")]
     pub size: Option<u32>,
+    /// Real-ESRGAN 4x upscaling of every image before `size` applies: the same bytes as
+    /// [`Upscaler::upscale_files`] on the images generated without it.
+    #[config(default = "None")]
+    pub upscale: Option<RealEsrganModel>,
+    /// The folder of the Real-ESRGAN weights (`None`: [`default_weights_dir`]).
+    #[config(default = "None")]
+    pub upscale_weights: Option<PathBuf>,
     /// Images per forward pass.
     #[config(default = 16)]
     pub batch_size: usize,
@@ -71,18 +80,31 @@ impl GenerationConfig {
         each: impl FnMut(usize, RgbImage) -> Result<(), TrainError>,
     ) -> Result<(), TrainError> {
         self.validate()?;
+        let upscaler = self.upscaler(device)?;
         let latent = latent_noise(self.count, generator.latent_dim(), self.seed, device);
         let progress = DelayedProgress::new(self.count, "images", self.quiet);
         images_from_latent(
             generator,
             latent,
             self.batch_size,
+            upscaler.as_ref(),
             self.size,
             &progress,
             each,
         )?;
         progress.finish();
         Ok(())
+    }
+
+    /// The Real-ESRGAN upscaler `upscale` asks for, loaded from `upscale_weights`.
+    pub fn upscaler(&self, device: &Device) -> Result<Option<Upscaler>, TrainError> {
+        let Some(model) = self.upscale else {
+            return Ok(None);
+        };
+        let dir = self.upscale_weights.clone().unwrap_or_else(default_weights_dir);
+        Ok(Some(
+            Upscaler::load(model, &dir, device)?.with_batch_size(self.batch_size),
+        ))
     }
 
     /// The images, in order, at the output size.
@@ -138,6 +160,9 @@ impl GenerationConfig {
             "gan:size",
             self.size.map_or("native".into(), |px| px.to_string()),
         ));
+        if let Some(model) = self.upscale {
+            text.push(("gan:upscale", format!("realesrgan-{model}")));
+        }
         text.extend(describe.iter().cloned());
         self.for_each_image(generator, device, |i, image| {
             let path = out.join(format!("image-{i:03}.png"));
@@ -204,14 +229,16 @@ pub fn resize_to(image: RgbImage, size: Option<u32>) -> RgbImage {
     }
 }
 
-/// Runs `generator` in inference mode over `latent` in batches of `batch`, resizes to `size`,
-/// and hands each image to `each` in order, counting it on `progress`.
+/// Runs `generator` in inference mode over `latent` in batches of `batch`, upscales the 8-bit
+/// images with `upscaler` if given, resizes to `size`, and hands each image to `each` in
+/// order, counting it on `progress`.
 ///
 /// - `latent`: `[N, latent_dim]`
 pub fn images_from_latent<G: Generator>(
     generator: &G,
     latent: Tensor<2>,
     batch: usize,
+    upscaler: Option<&Upscaler>,
     size: Option<u32>,
     progress: &DelayedProgress,
     mut each: impl FnMut(usize, RgbImage) -> Result<(), TrainError>,
@@ -219,7 +246,10 @@ pub fn images_from_latent<G: Generator>(
     let generator = generator.valid();
     let mut index = 0;
     for batch in latent_batches(latent, batch) {
-        let images = to_rgb_images(generator.generate(batch))?;
+        let mut images = to_rgb_images(generator.generate(batch))?;
+        if let Some(upscaler) = upscaler {
+            images = upscaler.upscale_images(&images, None)?;
+        }
         progress.inc(images.len());
         for image in images {
             each(index, resize_to(image, size))?;

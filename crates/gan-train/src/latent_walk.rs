@@ -70,6 +70,7 @@ impl LatentWalkConfig {
             generator,
             latent,
             self.batch_size,
+            None,
             size,
             &progress,
             |_, image| {

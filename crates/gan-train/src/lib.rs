@@ -19,6 +19,8 @@
 //! - [`generation`], [`latent_walk`], [`judge`], [`runs`]: using trained models: batched
 //!   generation from a seed, spherical latent walks, the discriminator's verdict on images,
 //!   and finding trained runs.
+//! - [`upscale`]: Real-ESRGAN 4x upscaling of images and image files ([`Upscaler`]), with the
+//!   official weights checked by SHA-256.
 //! - [`fid_evaluation`]: FID during training (`TrainingConfig::fid`), on [`gan_metrics`].
 //! - [`random`]: every random stream of a run, and the reproducibility contract.
 //! - [`average`]: the moving average of the generator's weights (`TrainingConfig::ema`).
@@ -45,6 +47,7 @@ pub mod random;
 pub mod runs;
 pub mod sample;
 pub mod trainer;
+pub mod upscale;
 
 mod atomic;
 mod progress;
@@ -58,6 +61,7 @@ pub use experiment::{Experiment, ResumeRequest};
 pub use fid_evaluation::{FidEvaluationConfig, FidEvaluator};
 pub use generation::GenerationConfig;
 pub use latent_walk::LatentWalkConfig;
+pub use upscale::{Tiling, Upscaler};
 pub use objective::{
     Augmented, CreativeAdversarial, DiscriminatorStep, GeneratorStep, Hinge, NonSaturating,
     Objective, ObjectiveConfig, PenaltyGradient, WassersteinGp,
