@@ -776,3 +776,129 @@ fn data_options_without_data_are_a_usage_error() {
     ]);
     assert!(stderr.contains("not the embedded paintings"), "{stderr}");
 }
+
+/// The Real-ESRGAN weights folder (`$GAN_REALESRGAN_DIR` or `.cache/realesrgan`), or `None`
+/// with a note that `what` is not checked (the download may fail; the arithmetic is checked
+/// by gan-core's tests without it).
+fn realesrgan_weights(what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("GAN_REALESRGAN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/realesrgan"));
+    if dir.join("realesr-animevideov3-x4.bin").is_file() {
+        return Some(dir);
+    }
+    eprintln!(
+        "{} has no Real-ESRGAN weights: {what} is not checked",
+        dir.display()
+    );
+    None
+}
+
+#[test]
+fn upscale_writes_4x_pngs_and_generate_upscale_gives_the_same_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("no-weights");
+    std::fs::create_dir(&empty).unwrap();
+    let picture = dir.path().join("picture.png");
+    image::RgbImage::from_fn(20, 12, |x, y| {
+        image::Rgb([(x * 12) as u8, (y * 20) as u8, 90])
+    })
+    .save(&picture)
+    .unwrap();
+    let err = fails(&["upscale", path(&picture), "--weights", path(&empty)]);
+    assert!(err.contains("realesrgan-x4plus.param"), "{err}");
+    assert!(
+        err.contains("scripts/upscale/fetch_realesrgan_weights.sh"),
+        "{err}"
+    );
+    let usage = gan()
+        .args(["upscale", path(&picture), "--model", "x8"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        usage.status.code(),
+        Some(2),
+        "a command line that does not parse"
+    );
+    let err = String::from_utf8_lossy(&usage.stderr);
+    assert!(
+        err.contains("expected one of x4plus, x4plus-anime, animevideov3"),
+        "{err}"
+    );
+
+    let Some(weights) = realesrgan_weights("gan upscale with the official weights") else {
+        return;
+    };
+    let run = train(dir.path(), "dcgan", "run", 2);
+    let generated = dir.path().join("gen");
+    ok(&[
+        "generate",
+        path(&run),
+        "--seed",
+        "3",
+        "--count",
+        "3",
+        "--out",
+        path(&generated),
+    ]);
+    std::fs::write(generated.join("broken.png"), b"not a png").unwrap();
+    let big = dir.path().join("big");
+    let output = gan()
+        .args([
+            "upscale",
+            path(&generated),
+            path(&picture),
+            "--model",
+            "animevideov3",
+        ])
+        .args(["--weights", path(&weights), "--out", path(&big)])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: skipped") && stderr.contains("broken.png"),
+        "{stderr}"
+    );
+    let written = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        written.lines().count(),
+        4,
+        "three images and the picture:\n{written}"
+    );
+    let wide = image::open(big.join("picture.png")).unwrap().to_rgb8();
+    assert_eq!(wide.dimensions(), (80, 48));
+    assert_eq!(
+        png_text(&big.join("picture.png"))["gan:upscale"],
+        "realesrgan-animevideov3"
+    );
+
+    let direct = dir.path().join("direct");
+    ok(&[
+        "generate",
+        path(&run),
+        "--seed",
+        "3",
+        "--count",
+        "3",
+        "--upscale",
+        "animevideov3",
+        "--upscale-weights",
+        path(&weights),
+        "--out",
+        path(&direct),
+    ]);
+    for i in 0..3 {
+        let name = format!("image-{i:03}.png");
+        let one = image::open(direct.join(&name)).unwrap().to_rgb8();
+        assert_eq!(one.dimensions(), (128, 128));
+        assert!(
+            one == image::open(big.join(&name)).unwrap().to_rgb8(),
+            "generate --upscale gives the pixels of generate, then upscale ({name})"
+        );
+    }
+    assert_eq!(
+        png_text(&direct.join("image-001.png"))["gan:upscale"],
+        "realesrgan-animevideov3"
+    );
+}

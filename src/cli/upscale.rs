@@ -13,7 +13,10 @@ const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "bmp", "gif",
 pub fn parse_model(name: &str) -> Result<RealEsrganModel, String> {
     RealEsrganModel::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = RealEsrganModel::ALL.iter().map(|m| m.name()).collect();
-        format!("unknown Real-ESRGAN model `{name}`: expected one of {}", names.join(", "))
+        format!(
+            "unknown Real-ESRGAN model `{name}`: expected one of {}",
+            names.join(", ")
+        )
     })
 }
 

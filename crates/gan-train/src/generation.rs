@@ -101,7 +101,10 @@ impl GenerationConfig {
         let Some(model) = self.upscale else {
             return Ok(None);
         };
-        let dir = self.upscale_weights.clone().unwrap_or_else(default_weights_dir);
+        let dir = self
+            .upscale_weights
+            .clone()
+            .unwrap_or_else(default_weights_dir);
         Ok(Some(
             Upscaler::load(model, &dir, device)?.with_batch_size(self.batch_size),
         ))

@@ -61,7 +61,6 @@ pub use experiment::{Experiment, ResumeRequest};
 pub use fid_evaluation::{FidEvaluationConfig, FidEvaluator};
 pub use generation::GenerationConfig;
 pub use latent_walk::LatentWalkConfig;
-pub use upscale::{Tiling, Upscaler};
 pub use objective::{
     Augmented, CreativeAdversarial, DiscriminatorStep, GeneratorStep, Hinge, NonSaturating,
     Objective, ObjectiveConfig, PenaltyGradient, WassersteinGp,
@@ -74,3 +73,4 @@ pub use trainer::{
     RunOptions, StopSignal, TrainedModels, TrainingSummary, discriminator_update, generator_update,
     train,
 };
+pub use upscale::{Tiling, Upscaler};

@@ -56,7 +56,11 @@ pub enum Tiling {
 impl Tiling {
     /// `0` means off, as Real-ESRGAN's `--tile 0`.
     pub fn from_size(size: usize) -> Self {
-        if size == 0 { Self::Off } else { Self::Size(size) }
+        if size == 0 {
+            Self::Off
+        } else {
+            Self::Size(size)
+        }
     }
 
     fn tile_for(self, height: usize, width: usize) -> Option<usize> {
@@ -69,7 +73,7 @@ impl Tiling {
 }
 
 /// A Real-ESRGAN network ready to upscale images.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Upscaler {
     network: RealEsrgan,
     name: String,
@@ -109,7 +113,11 @@ impl Upscaler {
             &bin_path.display().to_string(),
         )?;
         let network = model.config().load_ncnn(&graph, device)?;
-        Ok(Self::new(network, format!("realesrgan-{}", model.name()), device))
+        Ok(Self::new(
+            network,
+            format!("realesrgan-{}", model.name()),
+            device,
+        ))
     }
 
     /// An upscaler around any network (for example a small one in a test); `name` goes into
@@ -148,6 +156,11 @@ impl Upscaler {
         self.network.scale()
     }
 
+    /// The network (in inference mode).
+    pub fn network(&self) -> &RealEsrgan {
+        &self.network
+    }
+
     /// The model's name, as written into PNGs (`realesrgan-x4plus`).
     pub fn name(&self) -> &str {
         &self.name
@@ -172,11 +185,17 @@ impl Upscaler {
         let mut rows = Vec::with_capacity(height.div_ceil(tile));
         for y0 in (0..height).step_by(tile) {
             let y1 = (y0 + tile).min(height);
-            let (py0, py1) = (y0.saturating_sub(self.tile_pad), (y1 + self.tile_pad).min(height));
+            let (py0, py1) = (
+                y0.saturating_sub(self.tile_pad),
+                (y1 + self.tile_pad).min(height),
+            );
             let mut row = Vec::with_capacity(width.div_ceil(tile));
             for x0 in (0..width).step_by(tile) {
                 let x1 = (x0 + tile).min(width);
-                let (px0, px1) = (x0.saturating_sub(self.tile_pad), (x1 + self.tile_pad).min(width));
+                let (px0, px1) = (
+                    x0.saturating_sub(self.tile_pad),
+                    (x1 + self.tile_pad).min(width),
+                );
                 let piece = images
                     .clone()
                     .slice([0..images.dims()[0], 0..3, py0..py1, px0..px1]);
@@ -285,10 +304,7 @@ impl Upscaler {
                     .file_name()
                     .map(|name| name.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let text = [
-                    ("gan:upscale", self.name.clone()),
-                    ("gan:source", source),
-                ];
+                let text = [("gan:upscale", self.name.clone()), ("gan:source", source)];
                 save_png_described(image, target, &text)?;
                 report.written.push(target.clone());
             }
@@ -300,7 +316,11 @@ impl Upscaler {
 
 /// `<out>/<input stem>.png` for every input; refuses two inputs with one stem and (unless
 /// `overwrite`) outputs that exist.
-fn output_paths(inputs: &[PathBuf], out: &Path, overwrite: bool) -> Result<Vec<PathBuf>, TrainError> {
+fn output_paths(
+    inputs: &[PathBuf],
+    out: &Path,
+    overwrite: bool,
+) -> Result<Vec<PathBuf>, TrainError> {
     let mut targets: Vec<PathBuf> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let stem = input.file_stem().ok_or_else(|| {
@@ -390,7 +410,11 @@ pub fn from_unit_tensor(images: Tensor<4>) -> Result<Vec<RgbImage>, TrainError> 
             let image = &values[b * 3 * plane..(b + 1) * 3 * plane];
             RgbImage::from_fn(width as u32, height as u32, |x, y| {
                 let p = y as usize * width + x as usize;
-                let at = |c: usize| (image[c * plane + p] * 255.0).round_ties_even().clamp(0.0, 255.0) as u8;
+                let at = |c: usize| {
+                    (image[c * plane + p] * 255.0)
+                        .round_ties_even()
+                        .clamp(0.0, 255.0) as u8
+                };
                 image::Rgb([at(0), at(1), at(2)])
             })
         })

@@ -38,6 +38,8 @@ pub fn nearest_upsample(x: Tensor<4>, factor: usize) -> Tensor<4> {
 }
 
 /// One of Real-ESRGAN's upscaling networks.
+// One value per loaded model: the size difference between the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum RealEsrgan {
     /// RRDBNet (x4plus, x4plus-anime).
