@@ -106,7 +106,7 @@ impl GenerationConfig {
             .clone()
             .unwrap_or_else(default_weights_dir);
         Ok(Some(
-            Upscaler::load(model, &dir, device)?.with_batch_size(self.batch_size),
+            Upscaler::load(model, &dir, device)?.with_batch_size(self.batch_size.min(4)),
         ))
     }
 

@@ -405,3 +405,53 @@ fn fid_inception_features_match_the_cpu() {
         1e-4,
     );
 }
+
+#[test]
+fn realesrgan_networks_and_tiled_upscaling_match_the_cpu() {
+    use gan_core::realesrgan::{RealEsrgan, RrdbNetConfig, SrVggNetCompactConfig};
+    use gan_train::{Tiling, Upscaler};
+    let (cpu, target) = devices();
+    let rrdb = seeded(&cpu, 7, || {
+        RrdbNetConfig::new()
+            .with_num_feat(8)
+            .with_num_block(1)
+            .with_num_grow_ch(4)
+            .init(&cpu)
+            .unwrap()
+    });
+    let srvgg = seeded(&cpu, 8, || {
+        SrVggNetCompactConfig::new()
+            .with_num_feat(8)
+            .with_num_conv(2)
+            .init(&cpu)
+            .unwrap()
+    });
+    for (name, network) in [
+        ("RRDBNet", RealEsrgan::Rrdb(rrdb)),
+        ("SRVGGNetCompact", RealEsrgan::Compact(srvgg)),
+    ] {
+        let x = seeded(&cpu, 11, || {
+            Tensor::<4>::random([2, 3, 12, 10], burn::tensor::Distribution::Default, &cpu)
+        });
+        let on_target = network.clone().fork(&target);
+        let cpu_out = network.forward(x.clone());
+        assert_close(
+            name,
+            on_target.forward(x.clone().to_device(&target)),
+            cpu_out,
+            1e-4,
+        );
+        let tiled = |network: RealEsrgan, device: &Device| {
+            Upscaler::new(network, name, device)
+                .with_tiling(Tiling::Size(8))
+                .with_tile_pad(2)
+                .upscale_tensor(x.clone().to_device(device))
+        };
+        assert_close(
+            &format!("{name}, tiled"),
+            tiled(on_target, &target),
+            tiled(network, &cpu),
+            1e-4,
+        );
+    }
+}

@@ -7,6 +7,7 @@ use super::graph::{ConvLayer, GraphCheck};
 use super::nearest_upsample;
 use crate::ConfigError;
 use crate::error::{NcnnError, check_nonzero};
+use crate::params::initialize_now;
 use crate::realesrgan::ncnn::NcnnModel;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -187,7 +188,7 @@ impl RrdbNetConfig {
                 .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
                 .init(device)
         });
-        Ok(assemble(&mut convs, self.num_block))
+        Ok(initialize_now(assemble(&mut convs, self.num_block)))
     }
 
     /// Builds the network from an ncnn model exported from BasicSR's RRDBNet with this

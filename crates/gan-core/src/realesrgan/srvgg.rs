@@ -10,6 +10,7 @@ use super::graph::GraphCheck;
 use super::nearest_upsample;
 use crate::ConfigError;
 use crate::error::{NcnnError, check_nonzero};
+use crate::params::initialize_now;
 use crate::realesrgan::ncnn::NcnnModel;
 use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -114,7 +115,7 @@ impl SrVggNetCompactConfig {
                     .init(device)
             })
             .collect();
-        Ok(self.assemble(convs, activations))
+        Ok(initialize_now(self.assemble(convs, activations)))
     }
 
     /// Builds the network from an ncnn model exported from Real-ESRGAN's SRVGGNetCompact with
