@@ -169,17 +169,48 @@ impl Upscaler {
     /// Upscales RGB images in `[0, 1]`, tiled as set: `[B, 3, H, W]` to `[B, 3, sH, sW]`,
     /// clamped to `[0, 1]`.
     pub fn upscale_tensor(&self, images: Tensor<4>) -> Tensor<4> {
-        let [_, _, height, width] = images.dims();
+        self.upscale_tensor_reporting(images, None)
+    }
+
+    /// [`Upscaler::upscale_tensor`], counting each image's tiles on `progress` as they finish
+    /// (an untiled image is one tile; see [`Upscaler::work`]).
+    pub fn upscale_tensor_reporting(
+        &self,
+        images: Tensor<4>,
+        progress: Option<&DelayedProgress>,
+    ) -> Tensor<4> {
+        let [batch, _, height, width] = images.dims();
         let output = match self.tiling.tile_for(height, width) {
-            None => self.network.forward(images),
-            Some(tile) => self.tiled(images, tile.max(1)),
+            None => {
+                let output = self.network.forward(images);
+                if let Some(progress) = progress {
+                    progress.inc(batch);
+                }
+                output
+            }
+            Some(tile) => self.tiled(images, tile.max(1), progress),
         };
         output.clamp(0.0, 1.0)
     }
 
+    /// The units of work of one `width` x `height` image: its tile count (1 when untiled), what
+    /// the `*_reporting` calls count on a progress bar.
+    pub fn work(&self, width: u32, height: u32) -> usize {
+        let (width, height) = (width as usize, height as usize);
+        match self.tiling.tile_for(height, width) {
+            None => 1,
+            Some(tile) => height.div_ceil(tile.max(1)) * width.div_ceil(tile.max(1)),
+        }
+    }
+
     /// Real-ESRGAN's `tile_process`: each `tile` x `tile` piece is run with `tile_pad` pixels
     /// of its surroundings, and only its own part of the output is kept.
-    fn tiled(&self, images: Tensor<4>, tile: usize) -> Tensor<4> {
+    fn tiled(
+        &self,
+        images: Tensor<4>,
+        tile: usize,
+        progress: Option<&DelayedProgress>,
+    ) -> Tensor<4> {
         let [_, _, height, width] = images.dims();
         let scale = self.scale();
         let mut rows = Vec::with_capacity(height.div_ceil(tile));
@@ -200,6 +231,9 @@ impl Upscaler {
                     .clone()
                     .slice([0..images.dims()[0], 0..3, py0..py1, px0..px1]);
                 let output = self.network.forward(piece);
+                if let Some(progress) = progress {
+                    progress.inc(images.dims()[0]);
+                }
                 let (ty, tx) = ((y0 - py0) * scale, (x0 - px0) * scale);
                 let [batch, channels, ..] = output.dims();
                 row.push(output.slice([
@@ -215,7 +249,8 @@ impl Upscaler {
     }
 
     /// Upscales 8-bit RGB images, in order; consecutive images of one size go through the
-    /// network together (up to the batch size). `progress` counts finished images.
+    /// network together (up to the batch size). `progress` counts finished tiles of images
+    /// ([`Upscaler::work`] of each).
     pub fn upscale_images(
         &self,
         images: &[RgbImage],
@@ -236,10 +271,9 @@ impl Upscaler {
                 self.check_size(image)?;
             }
             let batch = to_unit_tensor(&images[start..end], &self.device);
-            output.extend(from_unit_tensor(self.upscale_tensor(batch))?);
-            if let Some(progress) = progress {
-                progress.inc(end - start);
-            }
+            output.extend(from_unit_tensor(
+                self.upscale_tensor_reporting(batch, progress),
+            )?);
             start = end;
         }
         Ok(output)
@@ -280,13 +314,32 @@ impl Upscaler {
     ) -> Result<UpscaleReport, TrainError> {
         let targets = output_paths(inputs, out, overwrite)?;
         std::fs::create_dir_all(out).map_err(TrainError::io(out))?;
-        let progress = DelayedProgress::new(inputs.len(), "images", quiet);
+        // Progress in tiles when any image is tiled (a large image takes minutes), from the
+        // headers; an unreadable header counts one.
+        let work: Vec<usize> = inputs
+            .iter()
+            .map(|path| {
+                image::image_dimensions(path).map_or(1, |(width, height)| self.work(width, height))
+            })
+            .collect();
+        let total: usize = work.iter().sum();
+        let unit = if total > inputs.len() {
+            "tiles"
+        } else {
+            "images"
+        };
+        let progress = DelayedProgress::new(total, unit, quiet);
         let mut report = UpscaleReport::default();
-        let pairs: Vec<(&PathBuf, &PathBuf)> = inputs.iter().zip(&targets).collect();
-        for chunk in pairs.chunks(self.batch_size) {
+        let items: Vec<(&PathBuf, &PathBuf, usize)> = inputs
+            .iter()
+            .zip(&targets)
+            .zip(&work)
+            .map(|((input, target), work)| (input, target, *work))
+            .collect();
+        for chunk in items.chunks(self.batch_size) {
             let mut images = Vec::with_capacity(chunk.len());
             let mut kept = Vec::with_capacity(chunk.len());
-            for &(input, target) in chunk {
+            for &(input, target, work) in chunk {
                 match read_image(input).and_then(|image| self.check_size(&image).map(|_| image)) {
                     Ok(image) => {
                         images.push(image);
@@ -294,7 +347,7 @@ impl Upscaler {
                     }
                     Err(error) => {
                         report.skipped.push((input.clone(), error.to_string()));
-                        progress.inc(1);
+                        progress.inc(work);
                     }
                 }
             }

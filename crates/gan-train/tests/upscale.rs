@@ -201,6 +201,11 @@ fn tiles_that_cover_the_receptive_field_change_nothing() {
         .with_tiling(Tiling::Size(8))
         .with_tile_pad(4)
         .upscale_tensor(images.clone());
+    // Progress counts tiles: 3 x 2 of 8 pixels here; automatic tiling starts above 256.
+    let eights = upscaler.clone().with_tiling(Tiling::Size(8));
+    assert_eq!(eights.work(21, 13), 6);
+    assert_eq!(upscaler.work(256, 256), 1);
+    assert_eq!(upscaler.work(300, 100), 2);
     let difference = (whole.clone() - tiled).abs().max().into_scalar::<f32>();
     assert!(
         difference <= 1e-5,
