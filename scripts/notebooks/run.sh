@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every notebook in notebooks/ for real, through the Rust Jupyter kernel (evcxr_jupyter),
+# one at a time, with nbclient's `jupyter execute`: a compile or run error in any cell fails that
+# notebook. The executed copies, with their pictures, go to target/notebooks/ (the committed
+# notebooks keep their outputs cleared). Ends with the line `notebooks: N passed, M failed`.
+#
+#   scripts/notebooks/run.sh [NOTEBOOK.ipynb...]
+#
+# Set-up, once (measured figures in docs/notebooks.md):
+#   rustup component add rust-src
+#   cargo install evcxr_jupyter --version 0.22.0 --locked && evcxr_jupyter --install
+#   python3 -m venv .venv-notebooks && .venv-notebooks/bin/pip install nbclient nbformat jupyter_client
+#   JUPYTER=.venv-notebooks/bin/jupyter scripts/notebooks/run.sh
+#
+# evcxr builds its own copy of Burn (its compiler flags differ from cargo's, so nothing is shared
+# with target/). EVCXR_TMPDIR keeps that build in one persistent folder outside the repository
+# (cargo refuses a crate inside another workspace), so Burn is compiled once for all notebooks.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+JUPYTER=${JUPYTER:-jupyter}
+export EVCXR_TMPDIR=${EVCXR_TMPDIR:-$HOME/.cache/gan-evcxr}
+mkdir -p "$EVCXR_TMPDIR" target/notebooks
+if [ "$#" -eq 0 ]; then set -- notebooks/*.ipynb; fi
+passed=0
+failed=0
+for notebook in "$@"; do
+  name=$(basename "$notebook" .ipynb)
+  start=$(date +%s)
+  if "$JUPYTER" execute --kernel_name=rust --timeout=3600 \
+      --output="../target/notebooks/$name" "$notebook" > "target/notebooks/$name.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "passed: $notebook ($(( $(date +%s) - start )) s)"
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $notebook ($(( $(date +%s) - start )) s); its log: target/notebooks/$name.log"
+    tail -n 30 "target/notebooks/$name.log"
+  fi
+done
+echo "notebooks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
