@@ -15,10 +15,14 @@
 # evcxr builds its own copy of Burn (its compiler flags differ from cargo's, so nothing is shared
 # with target/). EVCXR_TMPDIR keeps that build in one persistent folder outside the repository
 # (cargo refuses a crate inside another workspace), so Burn is compiled once for all notebooks.
+# Not under the folder that holds ~/.rustup either: evcxr's code libraries find Rust's libstd.so
+# through a relative RUNPATH that is one `..` short (it is computed for target/.../deps/, and the
+# library is loaded from the folder above), which only works when the two paths meet at `/`;
+# under $HOME every cell fails with "dlopen failed". /var/tmp survives reboots.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 JUPYTER=${JUPYTER:-jupyter}
-export EVCXR_TMPDIR=${EVCXR_TMPDIR:-$HOME/.cache/gan-evcxr}
+export EVCXR_TMPDIR=${EVCXR_TMPDIR:-/var/tmp/gan-evcxr}
 mkdir -p "$EVCXR_TMPDIR" target/notebooks
 if [ "$#" -eq 0 ]; then set -- notebooks/*.ipynb; fi
 passed=0
