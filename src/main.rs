@@ -3,6 +3,8 @@
 //! and print.
 
 mod cli;
+#[cfg(feature = "studio")]
+mod studio;
 
 fn main() {
     if let Err(err) = cli::run(&<cli::Cli as clap::Parser>::parse()) {

@@ -9,11 +9,13 @@ mod interpolate;
 mod models;
 mod plot;
 mod score;
+#[cfg(feature = "studio")]
+mod studio;
 mod train;
 mod upscale;
 
 use clap::{Parser, Subcommand};
-use error::Error;
+pub(crate) use error::Error;
 use export::ExportArgs;
 use fid::FidArgs;
 use generate::GenerateArgs;
@@ -21,6 +23,8 @@ use interpolate::InterpolateArgs;
 use models::ModelsArgs;
 use plot::PlotArgs;
 use score::ScoreArgs;
+#[cfg(feature = "studio")]
+use studio::StudioArgs;
 use train::{CanArgs, DcganArgs, WganArgs};
 use upscale::UpscaleArgs;
 
@@ -32,6 +36,7 @@ Examples:
   gan generate runs/dcgan64 --seed 7 --count 16 --size 256 --out out/
   gan generate runs/dcgan64 --seed 7 --count 4 --upscale x4plus --out big/   # 256x256, Real-ESRGAN
   gan upscale painting.png generated/ --model x4plus --out upscaled/
+  gan studio --data ~/wikiart                  # the web app, at http://127.0.0.1:7860/
   gan interpolate runs/dcgan64 --from 7 --to 8 --frames 48 --out walk.gif
   gan score runs/dcgan64 painting.jpg photo.png
 
@@ -79,6 +84,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Upscale images 4x with Real-ESRGAN (adds detail, unlike resampling).
     Upscale(UpscaleArgs),
+    /// The local web app: browse runs and data, generate, walk, judge, train and watch.
+    #[cfg(feature = "studio")]
+    Studio(StudioArgs),
 }
 
 /// The models `gan train` can train.
@@ -147,6 +155,8 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
             println!("{} ({:.1} MB)", path.display(), bytes as f64 / 1e6);
         }
         Command::Fid(args) => println!("{}", fid::format_outcome(&args.run()?, args.json)),
+        #[cfg(feature = "studio")]
+        Command::Studio(args) => args.run()?,
         Command::Upscale(args) => {
             let report = args.run()?;
             for (path, why) in &report.skipped {

@@ -461,6 +461,25 @@ impl ArtDataset {
         })
     }
 
+    /// Image `index` as it is in its file, decoded to RGB (under the pixel limit), before any
+    /// resizing or cropping: what a data browser shows next to [`load`](Self::load)'s result.
+    pub fn original(&self, index: usize) -> Result<image::RgbImage, DataError> {
+        let entry = self.entries.get(index).ok_or(DataError::IndexOutOfRange {
+            index,
+            len: self.entries.len(),
+        })?;
+        let decode_error = |message: String| DataError::Decode {
+            path: self.store.display_path(&entry.file),
+            message,
+        };
+        let bytes = self
+            .store
+            .read(&entry.file)
+            .map_err(|e| decode_error(e.to_string()))?;
+        decode_rgb(&bytes, self.config.max_pixels)
+            .map_err(|f| decode_error(format!("{}: {}", f.reason.describe(), f.message)))
+    }
+
     /// Records entry `index` as failed (warned about once, skipped from then on).
     fn report_late(&self, index: usize, failure: DecodeFailure) {
         if self.failed[index].swap(true, Ordering::Relaxed) {

@@ -140,6 +140,19 @@ impl GenerationConfig {
         device: &Device,
         describe: &[(&str, String)],
     ) -> Result<Vec<PathBuf>, TrainError> {
+        self.write_reporting(generator, out, device, describe, |_| Ok(()))
+    }
+
+    /// [`GenerationConfig::write`], calling `written(i)` after image `i` is written: for
+    /// progress, and to cancel (an error from it stops the generation and is returned).
+    pub fn write_reporting<G: Generator>(
+        &self,
+        generator: &G,
+        out: &Path,
+        device: &Device,
+        describe: &[(&str, String)],
+        mut written_hook: impl FnMut(usize) -> Result<(), TrainError>,
+    ) -> Result<Vec<PathBuf>, TrainError> {
         self.validate()?;
         let earlier = earlier_images(out)?;
         if !earlier.is_empty() && !self.overwrite {
@@ -172,6 +185,7 @@ impl GenerationConfig {
             text[1].1 = i.to_string();
             save_png_described(&image, &path, &text)?;
             written.push(path);
+            written_hook(i)?;
             if grid_images.len() < MAX_GRID_IMAGES {
                 grid_images.push(image);
             }

@@ -49,9 +49,15 @@ pub fn load_image(path: &Path, size: usize) -> Result<PaintingItem, TrainError> 
         path: path.to_path_buf(),
         message: err.to_string(),
     })?;
-    let rgb = gan_data::decode_rgb(&bytes, gan_data::DEFAULT_MAX_PIXELS).map_err(|failure| {
+    prepare_image(&bytes, size, path)
+}
+
+/// [`load_image`] for an image already in memory (an upload); `name` names it in errors. The
+/// data loader's pixel limit guards against decompression bombs.
+pub fn prepare_image(bytes: &[u8], size: usize, name: &Path) -> Result<PaintingItem, TrainError> {
+    let rgb = gan_data::decode_rgb(bytes, gan_data::DEFAULT_MAX_PIXELS).map_err(|failure| {
         TrainError::Image {
-            path: path.to_path_buf(),
+            path: name.to_path_buf(),
             message: format!("{}: {}", failure.reason.describe(), failure.message),
         }
     })?;
@@ -112,10 +118,38 @@ pub fn judge_images(
         .iter()
         .map(|path| load_image(path, size))
         .collect::<Result<Vec<_>, _>>()?;
-    let discriminator = discriminator.valid();
     let progress = DelayedProgress::new(items.len(), "images", false);
+    let scores = judge_items(
+        discriminator,
+        class_names,
+        images,
+        &items,
+        top,
+        probability,
+        device,
+        Some(&progress),
+    );
+    progress.finish();
+    Ok(scores)
+}
+
+/// Judges images already prepared at the discriminator's size ([`prepare_image`]), named by
+/// `names` in the scores, in batches of [`BATCH`]; what [`judge_images`] does after reading its
+/// files, for images that come from memory (the studio's uploads).
+#[allow(clippy::too_many_arguments)]
+pub fn judge_items(
+    discriminator: &DiscriminatorModel,
+    class_names: &[String],
+    names: &[PathBuf],
+    items: &[PaintingItem],
+    top: usize,
+    probability: bool,
+    device: &Device,
+    progress: Option<&DelayedProgress>,
+) -> Vec<ImageScore> {
+    let discriminator = discriminator.valid();
     let mut scores = Vec::with_capacity(items.len());
-    for (paths, chunk) in images.chunks(BATCH).zip(items.chunks(BATCH)) {
+    for (paths, chunk) in names.chunks(BATCH).zip(items.chunks(BATCH)) {
         let batch = PaintingBatcher::new().batch(chunk.to_vec(), device);
         let judgement = discriminator.judge(batch.images);
         let raw: Vec<f32> = judgement.logits.clone().into_data().iter::<f32>().collect();
@@ -135,10 +169,11 @@ pub fn judge_images(
                 styles,
             });
         }
-        progress.inc(paths.len());
+        if let Some(progress) = progress {
+            progress.inc(paths.len());
+        }
     }
-    progress.finish();
-    Ok(scores)
+    scores
 }
 
 #[cfg(test)]
