@@ -222,7 +222,20 @@ fn read_metrics(dir: &std::path::Path, from: usize) -> Value {
                 .collect()
         })
         .collect();
-    json!({ "columns": columns, "rows": rows, "fid": fid, "samples": sample_steps(dir) })
+    // The run's planned length and batch size, for an ETA (config.json records the settings).
+    let config: Value = std::fs::read_to_string(folder.config())
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null);
+    let training = &config["training"];
+    json!({
+        "columns": columns,
+        "rows": rows,
+        "fid": fid,
+        "samples": sample_steps(dir),
+        "total_steps": training["steps"],
+        "batch_size": training["batch_size"],
+    })
 }
 
 /// Server-sent events for a run: every second, the metrics rows added since the last event,

@@ -269,16 +269,20 @@ $("train-form").addEventListener("submit", async (e) => {
     await api("/api/train", { method: "POST", json: body });
     $("watch-log").textContent = `started: gan train ${body.architecture} … --out ${body.name}\n`;
     await loadRuns();
+    if (![...$("watch-run").options].some((o) => o.value === body.name)) {
+      $("watch-run").append(el("option", { value: body.name, textContent: body.name }));
+    }
     $("watch-run").value = body.name;
     watch(body.name);
   } catch (error) {
     $("watch-log").textContent = "error: " + error.message;
   }
 });
-let watching = null, watchRows = [], watchColumns = [], watchFid = [], watchSamples = [];
+let watching = null, watchRows = [], watchColumns = [], watchFid = [], watchSamples = [], watchPlan = {};
 function watch(name) {
   if (watching) watching.close();
   watchRows = []; watchSamples = [];
+  $("watch-log").textContent = "";
   if (!name) return;
   watching = new EventSource(`/api/runs/${encodeURIComponent(name)}/live`);
   watching.addEventListener("metrics", (e) => {
@@ -286,6 +290,7 @@ function watch(name) {
     watchColumns = update.columns;
     watchRows = watchRows.slice(0, update.from).concat(update.rows);
     watchFid = update.fid;
+    watchPlan = { steps: update.total_steps, batch: update.batch_size };
     const newest = watchSamples.length === 0 || update.samples.length !== watchSamples.length;
     watchSamples = update.samples;
     drawCurve();
@@ -304,7 +309,12 @@ function status(name, training) {
   let text = training ? "training" : "not training";
   if (last) {
     const ips = last[col("images_per_s")];
-    text += ` · step ${last[col("step")]}` + (ips ? ` · ${ips.toFixed(0)} images/s` : "");
+    const current = last[col("step")];
+    text += ` · step ${current}` + (watchPlan.steps ? ` of ${watchPlan.steps}` : "") + (ips ? ` · ${ips.toFixed(0)} images/s` : "");
+    if (training && ips && watchPlan.steps && watchPlan.batch && current < watchPlan.steps) {
+      const seconds = ((watchPlan.steps - current) * watchPlan.batch) / ips;
+      text += ` · about ${seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min"} left`;
+    }
   }
   $("watch-status").textContent = text;
   $("watch-stop").disabled = !training;
@@ -314,7 +324,7 @@ async function refreshLog(name) {
     const r = await api(`/api/train/${encodeURIComponent(name)}/log`);
     $("watch-log").textContent = r.log + (r.exit != null ? `\n(exited with status ${r.exit})` : "");
     $("watch-log").scrollTop = $("watch-log").scrollHeight;
-  } catch { /* a run started from a terminal has no log here */ }
+  } catch { $("watch-log").textContent = "(no log here: this run was not started by the studio)"; }
 }
 setInterval(() => { if ($("watch-run").value && document.querySelector("#train.active")) refreshLog($("watch-run").value); }, 2000);
 function showGrid(name) {
@@ -336,47 +346,68 @@ $("watch-resume").addEventListener("click", async () => {
     watch(name);
   } catch (error) { $("watch-log").textContent += "\nerror: " + error.message; }
 });
+/// Moving averages over a window of about 1% of the run, so long runs read as curves.
+function smoothed(points) {
+  const window = Math.max(1, Math.round(points.length / 100));
+  const out = [];
+  let sum = 0;
+  for (let k = 0; k < points.length; k++) {
+    sum += points[k][1];
+    if (k >= window) sum -= points[k - window][1];
+    out.push([points[k][0], sum / Math.min(k + 1, window)]);
+  }
+  return out;
+}
+function drawPanel(ctx, top, height, names, maxStep, title) {
+  const step = watchColumns.indexOf("step");
+  const colours = ["#8a3b12", "#2b6cb0", "#2f855a", "#b7791f", "#6b46c1", "#c53030"];
+  const width = ctx.canvas.width - 60;
+  const lines = names.map((name) => {
+    const c = watchColumns.indexOf(name);
+    const points = watchRows.filter((r) => r[c] != null && isFinite(r[c])).map((r) => [r[step], r[c]]);
+    return { name, points: smoothed(points) };
+  }).filter((l) => l.points.length);
+  if (!lines.length) return;
+  const all = lines.flatMap((l) => l.points.map((p) => p[1]));
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const y = (v) => top + 14 + (height - 28) * (1 - (v - lo) / (hi - lo || 1));
+  ctx.fillStyle = "#777";
+  ctx.fillText(`${title}: ${lo.toFixed(2)} to ${hi.toFixed(2)}`, 44, top + 10);
+  lines.forEach((line, i) => {
+    ctx.strokeStyle = ctx.fillStyle = colours[i % colours.length];
+    ctx.beginPath();
+    line.points.forEach(([s, v], k) => {
+      const x = 40 + (s / maxStep) * width;
+      k ? ctx.lineTo(x, y(v)) : ctx.moveTo(x, y(v));
+    });
+    ctx.stroke();
+    const last = line.points[line.points.length - 1][1];
+    ctx.fillText(`${line.name} ${last.toFixed(3)}`, 260 + i * 130, top + 10);
+  });
+}
 function drawCurve() {
   const canvas = $("watch-curve");
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const step = watchColumns.indexOf("step");
-  const series = ["loss_d", "loss_g", "d_x", "d_g_z1"].concat(watchColumns.filter((c) => !["step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z1", "d_g_z2", "images_per_s"].includes(c)));
-  const colours = ["#8a3b12", "#2b6cb0", "#2f855a", "#b7791f", "#6b46c1", "#c53030"];
-  const width = canvas.width - 60, height = canvas.height - 30;
   if (watchRows.length < 1) return;
-  const maxStep = Math.max(...watchRows.map((r) => r[step]), ...watchFid.map((f) => f[0]), 1);
   ctx.font = "11px sans-serif";
-  series.forEach((name, i) => {
-    const c = watchColumns.indexOf(name);
-    if (c < 0) return;
-    const values = watchRows.map((r) => r[c]).filter((v) => v != null && isFinite(v));
-    if (!values.length) return;
-    const lo = Math.min(...values), hi = Math.max(...values);
-    ctx.strokeStyle = colours[i % colours.length];
-    ctx.beginPath();
-    watchRows.forEach((r, k) => {
-      const v = r[c];
-      if (v == null) return;
-      const x = 40 + (r[step] / maxStep) * width;
-      const y = 10 + height - ((v - lo) / (hi - lo || 1)) * height;
-      k ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
-    });
-    ctx.stroke();
-    ctx.fillStyle = ctx.strokeStyle;
-    ctx.fillText(`${name} ${values[values.length - 1].toFixed(3)} [${lo.toFixed(2)}, ${hi.toFixed(2)}]`, 44 + i * 150, canvas.height - 4);
-  });
+  const step = watchColumns.indexOf("step");
+  const maxStep = Math.max(...watchRows.map((r) => r[step]), ...watchFid.map((f) => f[0]), 1);
+  const own = watchColumns.filter((c) => !["step", "epoch", "loss_d", "loss_g", "d_x", "d_g_z1", "d_g_z2", "images_per_s"].includes(c));
+  const half = canvas.height / 2;
+  drawPanel(ctx, 0, half, ["loss_d", "loss_g"], maxStep, "losses");
+  drawPanel(ctx, half, half, ["d_x", "d_g_z1", ...own], maxStep, "D(x), D(G(z))" + (own.length ? " and the objective's own" : ""));
   if (watchFid.length) {
     const lo = Math.min(...watchFid.map((f) => f[1])), hi = Math.max(...watchFid.map((f) => f[1]));
     ctx.fillStyle = "#000";
     for (const [s, f] of watchFid) {
-      const x = 40 + (s / maxStep) * width, y = 10 + height - ((f - lo) / (hi - lo || 1)) * height;
+      const x = 40 + (s / maxStep) * (canvas.width - 60), y = 20 + (half - 40) * (1 - (f - lo) / (hi - lo || 1));
       ctx.fillRect(x - 3, y - 3, 6, 6);
       ctx.fillText(`FID ${f.toFixed(1)}`, x + 4, y - 4);
     }
   }
   ctx.fillStyle = "#777";
-  ctx.fillText(`steps 0 to ${maxStep} (each series scaled to its own range)`, 44, 12);
+  ctx.fillText(`step ${maxStep}`, canvas.width - 70, canvas.height - 2);
 }
 
 // ---- start -------------------------------------------------------------------------------
