@@ -29,6 +29,9 @@ pub const MAX_COUNT: usize = 100;
 pub struct GenerateRequest {
     /// The run (a folder name under `--runs`).
     pub run: String,
+    /// A checkpoint of the run (`step-NNNNNNNN`); its latest when absent.
+    #[serde(default)]
+    pub checkpoint: Option<String>,
     /// The seed; `None` draws one (and the response says which).
     pub seed: Option<u64>,
     /// How many images (1 to [`MAX_COUNT`]).
@@ -82,8 +85,11 @@ pub async fn start(
             None => return bad_request(format!("unknown size {other}")),
         },
     };
-    let Some(run_dir) = resolve_inside(&studio.runs, &[&request.run]) else {
-        return bad_request(format!("no run named {}", request.run));
+    let Some(run_dir) = studio.model_dir(&request.run, request.checkpoint.as_deref()) else {
+        return bad_request(format!(
+            "no run named {} (or no such checkpoint)",
+            request.run
+        ));
     };
     let seed = request.seed.unwrap_or_else(random_seed);
     let (id, job) = studio.new_job(request.count);

@@ -3,7 +3,6 @@
 //! hinge discriminator's score, labelled as such) and, for CAN, its three most likely styles.
 //! The crop it judged comes back as a PNG, so the page shows what the model saw.
 
-use super::security::resolve_inside;
 use super::state::Studio;
 use axum::Json;
 use axum::body::Bytes;
@@ -21,6 +20,9 @@ use std::sync::Arc;
 pub struct JudgeQuery {
     /// The run.
     pub run: String,
+    /// A checkpoint of the run; its latest when absent.
+    #[serde(default)]
+    pub checkpoint: Option<String>,
     /// The file's name, as the user chose it.
     #[serde(default)]
     pub name: String,
@@ -32,7 +34,7 @@ pub async fn judge(
     Query(query): Query<JudgeQuery>,
     body: Bytes,
 ) -> Response {
-    let Some(run_dir) = resolve_inside(&studio.runs, &[&query.run]) else {
+    let Some(run_dir) = studio.model_dir(&query.run, query.checkpoint.as_deref()) else {
         return (
             StatusCode::BAD_REQUEST,
             Json(json!({ "error": format!("no run named {}", query.run) })),

@@ -72,8 +72,24 @@ fn card(studio: &Studio, name: &str) -> Value {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
         );
+        card["checkpoints"] = json!(checkpoint_names(&dir));
     }
     card
+}
+
+/// The run's checkpoint folders (`step-NNNNNNNN` with metadata), newest first.
+fn checkpoint_names(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(RunFolder::new(dir).checkpoints()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("metadata.json").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("step-") && safe_name(name))
+        .collect();
+    names.sort_unstable_by(|a, b| b.cmp(a));
+    names
 }
 
 /// Whether run `name` is training now: a child of this studio that has not exited, or any

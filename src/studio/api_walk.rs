@@ -1,7 +1,6 @@
 //! Latent walks: one frame at any point of the spherical path between two seeds' latent vectors
 //! (a generator forward of one image: fast enough to follow a slider), and the walk as a GIF.
 
-use super::security::resolve_inside;
 use super::state::Studio;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -23,6 +22,9 @@ pub const MAX_FRAMES: usize = 120;
 pub struct WalkQuery {
     /// The run.
     pub run: String,
+    /// A checkpoint of the run; its latest when absent.
+    #[serde(default)]
+    pub checkpoint: Option<String>,
     /// The seed at `t = 0`.
     pub from: u64,
     /// The seed at `t = 1`.
@@ -51,7 +53,7 @@ pub async fn frame(State(studio): State<Arc<Studio>>, Query(query): Query<WalkQu
             format!("t must be from 0 to 1, got {}", query.t),
         );
     }
-    let Some(run_dir) = resolve_inside(&studio.runs, &[&query.run]) else {
+    let Some(run_dir) = studio.model_dir(&query.run, query.checkpoint.as_deref()) else {
         return error(
             StatusCode::BAD_REQUEST,
             format!("no run named {}", query.run),
@@ -89,7 +91,7 @@ pub async fn gif(State(studio): State<Arc<Studio>>, Query(query): Query<WalkQuer
             format!("frames must be from 2 to {MAX_FRAMES}"),
         );
     }
-    let Some(run_dir) = resolve_inside(&studio.runs, &[&query.run]) else {
+    let Some(run_dir) = studio.model_dir(&query.run, query.checkpoint.as_deref()) else {
         return error(
             StatusCode::BAD_REQUEST,
             format!("no run named {}", query.run),

@@ -152,6 +152,16 @@ impl Studio {
         Ok(model)
     }
 
+    /// The folder to load a model from: run `run`'s latest checkpoint, or its checkpoint
+    /// `checkpoint` (a `step-NNNNNNNN` folder name); `None` when a name is not plain or the folder
+    /// is not inside the runs folder.
+    pub fn model_dir(&self, run: &str, checkpoint: Option<&str>) -> Option<PathBuf> {
+        match checkpoint.filter(|c| !c.is_empty()) {
+            None => super::security::resolve_inside(&self.runs, &[run]),
+            Some(name) => super::security::resolve_inside(&self.runs, &[run, "checkpoints", name]),
+        }
+    }
+
     /// Runs `work` while holding the inference lock: one model computation at a time.
     pub fn infer<T>(&self, work: impl FnOnce() -> T) -> T {
         let _turn = lock(&self.inference);

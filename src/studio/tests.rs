@@ -32,6 +32,8 @@ fn fixture() -> &'static Fixture {
             .with_steps(Some(2))
             .with_run_dir(root.join("runs/tiny"));
         experiment.training.batch_size = 8;
+        experiment.training.checkpoint_every = 1;
+        experiment.training.sample_every = 1;
         experiment.training.quiet = true;
         experiment.train(&device).unwrap();
         for (style, shade) in [("blue", [20u8, 40, 200]), ("red", [200, 30, 20])] {
@@ -359,6 +361,32 @@ async fn runs_data_and_history_answer_in_their_shapes() {
                 .starts_with("data:image/png;base64,"),
             "{key}"
         );
+    }
+    assert_eq!(
+        run["checkpoints"],
+        json!(["step-00000002", "step-00000001"])
+    );
+    let old = send(
+        &app,
+        get("/api/walk/frame?run=tiny&checkpoint=step-00000001&from=1&to=2&t=0.5"),
+    )
+    .await;
+    let new = send(
+        &app,
+        get("/api/walk/frame?run=tiny&checkpoint=step-00000002&from=1&to=2&t=0.5"),
+    )
+    .await;
+    assert_eq!((old.0, new.0), (StatusCode::OK, StatusCode::OK));
+    assert_ne!(old.1, new.1, "two checkpoints draw two images");
+    for bad in ["..", "..%2F..%2Foutside", "step-00000003", "generator.bpk"] {
+        let (status, _) = send(
+            &app,
+            get(&format!(
+                "/api/walk/frame?run=tiny&checkpoint={bad}&from=1&to=2&t=0.5"
+            )),
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK, "checkpoint {bad}");
     }
     let frame = send(&app, get("/api/walk/frame?run=tiny&from=1&to=2&t=0.5")).await;
     assert_eq!(frame.0, StatusCode::OK);

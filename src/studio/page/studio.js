@@ -37,6 +37,8 @@ function showTab(name) {
 
 // ---- models ------------------------------------------------------------------------------
 let runs = [];
+const chosen = {}; // run name -> the checkpoint picked on its card (absent: the latest)
+const checkpointOf = (run) => chosen[run] || "";
 async function loadRuns() {
   runs = (await api("/api/runs")).runs;
   const cards = $("model-cards");
@@ -60,6 +62,12 @@ async function loadRuns() {
     if (run.latest_grid) card.append(el("img", { src: run.latest_grid + "?t=" + Date.now(), alt: "latest sample grid" }));
     card.append(dl);
     if (run.curve) card.append(el("img", { className: "curve", src: run.curve + "?t=" + Date.now(), alt: "learning curve" }));
+    if (run.checkpoints && run.checkpoints.length > 1) {
+      const select = el("select", { className: "checkpoint-select" }, [el("option", { value: "", textContent: "latest checkpoint" }), ...run.checkpoints.map((c) => el("option", { value: c, textContent: c }))]);
+      select.value = checkpointOf(run.name);
+      select.addEventListener("change", () => { chosen[run.name] = select.value; });
+      card.append(el("label", { className: "hint" }, ["use ", select]));
+    }
     const actions = el("div", { className: "controls" });
     if (run.has_model) {
       actions.append(el("button", { textContent: "Generate", onclick: () => { pick(run.name); showTab("generate"); } }));
@@ -100,6 +108,7 @@ async function generate(settings) {
   $("gen-links").replaceChildren();
   const body = {
     run: settings.run,
+    checkpoint: checkpointOf(settings.run) || null,
     seed: settings.random ? null : Number(settings.seed),
     count: Number(settings.count),
     size: settings.size,
@@ -163,7 +172,7 @@ async function loadHistory() {
 
 // ---- explore -----------------------------------------------------------------------------
 function walkQuery(extra) {
-  const p = new URLSearchParams({ run: $("walk-run").value, from: $("walk-from").value, to: $("walk-to").value, ...extra });
+  const p = new URLSearchParams({ run: $("walk-run").value, checkpoint: checkpointOf($("walk-run").value), from: $("walk-from").value, to: $("walk-to").value, ...extra });
   return p.toString();
 }
 let walkPending = false, walkAgain = false;
@@ -193,7 +202,7 @@ $("judge-files").addEventListener("change", async () => {
     results.append(figure);
     try {
       const bytes = await file.arrayBuffer();
-      const r = await api(`/api/judge?run=${encodeURIComponent($("judge-run").value)}&name=${encodeURIComponent(file.name)}`,
+      const r = await api(`/api/judge?run=${encodeURIComponent($("judge-run").value)}&checkpoint=${encodeURIComponent(checkpointOf($("judge-run").value))}&name=${encodeURIComponent(file.name)}`,
         { method: "POST", body: bytes, headers: { "Content-Type": "application/octet-stream" } });
       const value = r.p_real != null ? r.p_real.toFixed(3) : r.score.toFixed(3);
       const lines = [file.name, el("br"), el("span", { className: "verdict", textContent: `${r.p_real != null ? "P(real)" : "critic score"} ${value}` })];
