@@ -20,6 +20,10 @@ pub enum Error {
     /// FID or KID could not be computed (weights, statistics file, images).
     #[error(transparent)]
     Fid(#[from] gan::metrics::FidError),
+    /// The studio could not start.
+    #[cfg(feature = "studio")]
+    #[error(transparent)]
+    Studio(#[from] crate::studio::StudioError),
     /// A command-line value that cannot be used.
     #[error("{0}")]
     Usage(String),

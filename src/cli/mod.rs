@@ -15,7 +15,7 @@ mod train;
 mod upscale;
 
 use clap::{Parser, Subcommand};
-pub(crate) use error::Error;
+use error::Error;
 use export::ExportArgs;
 use fid::FidArgs;
 use generate::GenerateArgs;

@@ -33,7 +33,7 @@ impl StudioArgs {
     pub fn run(&self) -> Result<(), Error> {
         let program = std::env::current_exe()
             .map_err(|e| Error::Usage(format!("cannot find this program: {e}")))?;
-        crate::studio::serve(crate::studio::StudioOptions {
+        Ok(crate::studio::serve(crate::studio::StudioOptions {
             runs: self.runs.clone(),
             data: self.data.clone(),
             out: self.out.clone(),
@@ -41,6 +41,6 @@ impl StudioArgs {
             port: self.port,
             device: self.device.clone(),
             program,
-        })
+        })?)
     }
 }

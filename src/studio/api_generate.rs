@@ -4,7 +4,7 @@
 //! `<out>/generated/`, with `settings.json` beside the images; the discriminator's verdict on
 //! each image is `gan score`'s.
 
-use super::security::{not_found, resolve_inside, safe_name};
+use super::security::{not_found, resolve_inside, safe_name, serve};
 use super::state::{Job, Studio, lock};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -302,5 +302,5 @@ pub async fn output_file(
     } else {
         return not_found();
     };
-    super::api_runs::serve(path, mime).await
+    serve(path, mime).await
 }

@@ -2,11 +2,10 @@
 //! learning curve), their sample grids and files, their metrics, and a live feed of a run in
 //! progress (server-sent events), for runs started here or from a terminal alike.
 
-use super::security::{not_found, resolve_inside, safe_name};
-use super::state::{Studio, lock};
+use super::security::{not_found, resolve_inside, safe_name, serve};
+use super::state::Studio;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use gan::train::output::RunFolder;
@@ -53,7 +52,7 @@ fn card(studio: &Studio, name: &str) -> Value {
         .then(|| format!("/api/runs/{name}/files/learning_curve.png"));
     let mut card = json!({
         "name": name,
-        "training": is_training(studio, name),
+        "training": studio.is_training(name),
         "latest_grid": grid,
         "curve": curve,
         "has_model": model.is_some(),
@@ -90,27 +89,6 @@ fn checkpoint_names(dir: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort_unstable_by(|a, b| b.cmp(a));
     names
-}
-
-/// Whether run `name` is training now: a child of this studio that has not exited, or any
-/// process holding the run's lock (a run started from a terminal).
-pub fn is_training(studio: &Studio, name: &str) -> bool {
-    if let Some(child) = lock(&studio.children).get_mut(name)
-        && matches!(child.try_wait(), Ok(None))
-    {
-        return true;
-    }
-    let lock_file = studio.runs.join(name).join(".lock");
-    match std::fs::File::open(&lock_file) {
-        Ok(file) => match file.try_lock() {
-            Ok(()) => {
-                let _ = file.unlock();
-                false
-            }
-            Err(_) => true,
-        },
-        Err(_) => false,
-    }
 }
 
 /// The steps that have a sample grid, ascending.
@@ -171,24 +149,6 @@ pub async fn run_file(
         _ => return not_found(),
     };
     serve(resolve_inside(&studio.runs, &[&run, &file]), mime).await
-}
-
-/// Sends a resolved file, or "not found".
-pub async fn serve(path: Option<std::path::PathBuf>, mime: &'static str) -> Response {
-    let Some(path) = path.filter(|p| p.is_file()) else {
-        return not_found();
-    };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, mime),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => not_found(),
-    }
 }
 
 /// A run's metrics rows and FID points as JSON, for curves drawn in the page.
@@ -271,7 +231,7 @@ pub async fn live(State(studio): State<Arc<Studio>>, Path(run): Path<String>) ->
                 tokio::task::spawn_blocking(move || {
                     let mut update = read_metrics(&dir, sent);
                     let rows = sent + update["rows"].as_array().map_or(0, Vec::len);
-                    update["training"] = json!(is_training(&studio, &run));
+                    update["training"] = json!(studio.is_training(&run));
                     update["from"] = json!(sent);
                     (update, rows)
                 })

@@ -5,7 +5,7 @@
 //! terminal.
 
 use super::security::{not_found, resolve_inside, safe_name};
-use super::state::{Studio, lock};
+use super::state::{Studio, lock, terminate};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -44,21 +44,6 @@ pub struct ResumeRequest {
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
-}
-
-/// Sends SIGTERM (a checkpoint, then exit) to a child `gan train`; kills it where there are no
-/// signals.
-pub fn terminate(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = child.kill();
-    }
 }
 
 fn spawn(studio: &Studio, name: &str, args: &[String]) -> Result<Child, String> {
@@ -191,7 +176,7 @@ pub async fn resume(
     let Some(dir) = resolve_inside(&studio.runs, &[&run]) else {
         return not_found();
     };
-    if super::api_runs::is_training(&studio, &run) {
+    if studio.is_training(&run) {
         return refuse(StatusCode::CONFLICT, format!("{run} is training"));
     }
     let checkpoint = match gan::train::Checkpoint::open(&dir) {

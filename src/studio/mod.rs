@@ -13,11 +13,13 @@ mod api_runs;
 mod api_train;
 mod api_walk;
 mod assets;
+mod error;
 mod security;
 mod state;
 #[cfg(test)]
 mod tests;
 
+pub use error::StudioError;
 pub use state::{Studio, StudioOptions};
 
 use axum::Router;
@@ -69,9 +71,9 @@ pub fn router(studio: Arc<Studio>) -> Router {
 }
 
 /// Binds `host:port` (port 0: a free one), prints the URL, and serves until Ctrl-C.
-pub fn serve(options: StudioOptions) -> Result<(), crate::cli::Error> {
+pub fn serve(options: StudioOptions) -> Result<(), StudioError> {
     let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| crate::cli::Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| StudioError::Setup(format!("cannot start the server: {e}")))?;
     runtime.block_on(async move {
         let address: SocketAddr = format!("{}:{}", options.host, options.port)
             .parse()
@@ -81,15 +83,13 @@ pub fn serve(options: StudioOptions) -> Result<(), crate::cli::Error> {
                     .and_then(|mut addresses| addresses.next())
                     .ok_or(())
             })
-            .map_err(|_| {
-                crate::cli::Error::Usage(format!("--host {}: not an address", options.host))
-            })?;
+            .map_err(|_| StudioError::Setup(format!("--host {}: not an address", options.host)))?;
         let listener = tokio::net::TcpListener::bind(address)
             .await
-            .map_err(|e| crate::cli::Error::Usage(format!("cannot listen on {address}: {e}")))?;
+            .map_err(|e| StudioError::Setup(format!("cannot listen on {address}: {e}")))?;
         let bound = listener
             .local_addr()
-            .map_err(|e| crate::cli::Error::Usage(e.to_string()))?;
+            .map_err(|e| StudioError::Setup(e.to_string()))?;
         let studio = Arc::new(Studio::open(options)?);
         let shown = if bound.ip().is_unspecified() {
             format!("http://127.0.0.1:{}/", bound.port())
@@ -109,7 +109,7 @@ pub fn serve(options: StudioOptions) -> Result<(), crate::cli::Error> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| crate::cli::Error::Usage(format!("the server stopped: {e}")))?;
+            .map_err(|e| StudioError::Setup(format!("the server stopped: {e}")))?;
         studio.stop_children();
         Ok(())
     })

@@ -125,3 +125,21 @@ pub fn resolve_inside(root: &Path, parts: &[&str]) -> Option<PathBuf> {
 pub fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "not found").into_response()
 }
+
+/// Sends a resolved file, or "not found".
+pub async fn serve(path: Option<std::path::PathBuf>, mime: &'static str) -> Response {
+    let Some(path) = path.filter(|p| p.is_file()) else {
+        return not_found();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => not_found(),
+    }
+}

@@ -2,7 +2,7 @@
 //! kept), generation jobs, opened data sets, and the training runs it started as child
 //! processes. Inference is one job at a time ([`Studio::infer`]).
 
-use crate::cli::Error;
+use super::error::StudioError;
 use gan::burn::prelude::Device;
 use gan::core::{DiscriminatorModel, GeneratorModel};
 use gan::data::ArtDataset;
@@ -93,12 +93,12 @@ pub struct Studio {
 impl Studio {
     /// Opens the folders (creating the runs and output folders) and the data sets, and parses
     /// the device.
-    pub fn open(options: StudioOptions) -> Result<Self, Error> {
+    pub fn open(options: StudioOptions) -> Result<Self, StudioError> {
         let device = gan::core::device::parse_device(&options.device)?;
-        let canonical = |path: &Path, what: &str| -> Result<PathBuf, Error> {
+        let canonical = |path: &Path, what: &str| -> Result<PathBuf, StudioError> {
             std::fs::create_dir_all(path)
                 .and_then(|_| path.canonicalize())
-                .map_err(|e| Error::Usage(format!("{what} {}: {e}", path.display())))
+                .map_err(|e| StudioError::Setup(format!("{what} {}: {e}", path.display())))
         };
         let runs = canonical(&options.runs, "--runs")?;
         let out = canonical(&options.out, "--out")?;
@@ -181,11 +181,49 @@ impl Studio {
     pub fn stop_children(&self) {
         let mut children = lock(&self.children);
         for (_, child) in children.iter_mut() {
-            super::api_train::terminate(child);
+            terminate(child);
         }
         for (_, mut child) in children.drain() {
             let _ = child.wait();
         }
+    }
+}
+
+impl Studio {
+    /// Whether run `name` is training now: a child of this studio that has not exited, or any
+    /// process holding the run's lock (a run started from a terminal).
+    pub fn is_training(&self, name: &str) -> bool {
+        if let Some(child) = lock(&self.children).get_mut(name)
+            && matches!(child.try_wait(), Ok(None))
+        {
+            return true;
+        }
+        let lock_file = self.runs.join(name).join(".lock");
+        match std::fs::File::open(&lock_file) {
+            Ok(file) => match file.try_lock() {
+                Ok(()) => {
+                    let _ = file.unlock();
+                    false
+                }
+                Err(_) => true,
+            },
+            Err(_) => false,
+        }
+    }
+}
+
+/// Sends SIGTERM (a checkpoint, then exit) to a child `gan train`; kills it where there are no
+/// signals.
+pub fn terminate(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = child.kill();
     }
 }
 
