@@ -263,6 +263,22 @@ async fn oversize_uploads_are_refused_with_413() {
         .body(Body::from(vec![0u8; MAX_UPLOAD + 1]))
         .unwrap();
     assert_eq!(send(&app, request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    // A large upload under the limit (far above the JSON limit) is judged.
+    let noise = image::RgbImage::from_fn(700, 600, |x, y| {
+        let v = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 7;
+        image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
+    });
+    let mut png = Vec::new();
+    noise
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    assert!(png.len() > 1 << 20, "{} bytes", png.len());
+    let request = Request::post("/api/judge?run=tiny&name=noise.png")
+        .header("host", "127.0.0.1:7860")
+        .header("x-gan-studio", "1")
+        .body(Body::from(png))
+        .unwrap();
+    assert_eq!(send(&app, request).await.0, StatusCode::OK);
     let big_json = post_json(
         "/api/generate",
         json!({ "run": "x".repeat(100_000), "count": 1 }),
