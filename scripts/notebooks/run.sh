@@ -30,8 +30,20 @@ failed=0
 for notebook in "$@"; do
   name=$(basename "$notebook" .ipynb)
   start=$(date +%s)
+  # A picture must arrive as a picture: evcxr falls back to the Debug text of a value when it
+  # does not call its evcxr_display (it did so for a cell that defined functions and ended in a
+  # `?` expression), which `jupyter execute` does not count as an error.
   if "$JUPYTER" execute --kernel_name=rust --timeout=3600 \
-      --output="../target/notebooks/$name" "$notebook" > "target/notebooks/$name.log" 2>&1; then
+      --output="../target/notebooks/$name" "$notebook" > "target/notebooks/$name.log" 2>&1 \
+    && python3 - "target/notebooks/$name.ipynb" >> "target/notebooks/$name.log" 2>&1 <<'PY'
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+bad = [i for i, cell in enumerate(cells) for out in cell.get("outputs", [])
+       if "".join(out.get("data", {}).get("text/plain", "")).lstrip("'[\"").startswith(("Png(", "Gif(", "Html("))]
+if bad:
+    sys.exit(f"cells {bad} show a picture's Debug text instead of the picture")
+PY
+  then
     passed=$((passed + 1))
     echo "passed: $notebook ($(( $(date +%s) - start )) s)"
   else
