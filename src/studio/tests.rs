@@ -263,7 +263,7 @@ async fn oversize_uploads_are_refused_with_413() {
         .body(Body::from(vec![0u8; MAX_UPLOAD + 1]))
         .unwrap();
     assert_eq!(send(&app, request).await.0, StatusCode::PAYLOAD_TOO_LARGE);
-    // A large upload under the limit (far above the JSON limit) is judged.
+    // A large upload under the limit (far above the JSON requests' limit) is judged.
     let noise = image::RgbImage::from_fn(700, 600, |x, y| {
         let v = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 7;
         image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
@@ -272,7 +272,7 @@ async fn oversize_uploads_are_refused_with_413() {
     noise
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    assert!(png.len() > 1 << 20, "{} bytes", png.len());
+    assert!(png.len() > 4 * super::MAX_JSON, "{} bytes", png.len());
     let request = Request::post("/api/judge?run=tiny&name=noise.png")
         .header("host", "127.0.0.1:7860")
         .header("x-gan-studio", "1")
