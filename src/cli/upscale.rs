@@ -4,10 +4,7 @@ use super::error::Error;
 use gan::core::realesrgan::RealEsrganModel;
 use gan::train::upscale::{UpscaleReport, default_weights_dir};
 use gan::train::{Tiling, Upscaler};
-use std::path::{Path, PathBuf};
-
-/// File extensions a folder given as input is searched for.
-const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"];
+use std::path::PathBuf;
 
 /// Parses a model name for clap: `x4plus`, `x4plus-anime`, `animevideov3`.
 pub fn parse_model(name: &str) -> Result<RealEsrganModel, String> {
@@ -61,7 +58,7 @@ impl UpscaleArgs {
     /// Upscales every input into --out.
     pub fn run(&self) -> Result<UpscaleReport, Error> {
         super::check_range("--batch-size", self.batch_size, 1..=1024, "")?;
-        let inputs = expand_inputs(&self.inputs)?;
+        let inputs = gan::train::upscale::image_files(&self.inputs)?;
         let device = gan::core::device::parse_device(&self.device)?;
         let weights = self.weights.clone().unwrap_or_else(default_weights_dir);
         let tiling = self.tile.map_or(Tiling::Auto, Tiling::from_size);
@@ -83,45 +80,4 @@ impl UpscaleArgs {
         }
         Ok(report)
     }
-}
-
-/// Files as given; folders replaced by their image files, sorted by name.
-fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found = images_in(input)?;
-            if found.is_empty() {
-                return Err(Error::Usage(format!(
-                    "{} holds no images ({})",
-                    input.display(),
-                    IMAGE_EXTENSIONS.join(", ")
-                )));
-            }
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(input.clone());
-        }
-    }
-    Ok(files)
-}
-
-fn images_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", dir.display())))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| Error::Usage(format!("cannot read {}: {e}", dir.display())))?
-            .path();
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if path.is_file() && IMAGE_EXTENSIONS.contains(&extension.as_str()) {
-            files.push(path);
-        }
-    }
-    Ok(files)
 }

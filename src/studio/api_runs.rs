@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use gan::train::output::RunFolder;
+use gan::train::output::{FidLog, MetricsLog, RunFolder};
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -163,39 +163,31 @@ pub async fn metrics(State(studio): State<Arc<Studio>>, Path(run): Path<String>)
 /// `from` on.
 fn read_metrics(dir: &std::path::Path, from: usize) -> Value {
     let folder = RunFolder::new(dir);
-    let text = std::fs::read_to_string(folder.metrics()).unwrap_or_default();
-    let mut lines = text.lines();
-    let columns: Vec<&str> = lines
-        .next()
-        .map(|h| h.split(',').collect())
-        .unwrap_or_default();
-    let rows: Vec<Vec<f64>> = lines
-        .filter(|line| line.split(',').count() == columns.len())
-        .skip(from)
-        .map(|line| {
-            line.split(',')
-                .map(|v| v.trim().parse::<f64>().unwrap_or(f64::NAN))
-                .collect()
-        })
-        .collect();
-    let fid_text = std::fs::read_to_string(folder.fid_log()).unwrap_or_default();
-    let fid: Vec<[f64; 2]> = fid_text
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut fields = line.split(',');
-            let step = fields.next()?.parse().ok()?;
-            let fid = fields.next()?.parse().ok()?;
-            Some([step, fid])
-        })
-        .collect();
-    // NaN is not JSON: missing values go as null.
-    let rows: Vec<Vec<Value>> = rows
+    // The run's own readers: a row still being written is left for the next event.
+    let (columns, metrics) = MetricsLog::read_columns(&folder.metrics()).unwrap_or_default();
+    let fid: Vec<[f64; 2]> = FidLog::read(&folder.fid_log())
+        .unwrap_or_default()
         .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|v| if v.is_finite() { json!(v) } else { Value::Null })
-                .collect()
+        .map(|point| [point.step as f64, point.fid])
+        .collect();
+    // Rows in the CSV's column order; NaN is not JSON, so a non-finite value goes as null.
+    let number = |v: f32| if v.is_finite() { json!(v) } else { Value::Null };
+    let rows: Vec<Vec<Value>> = metrics
+        .iter()
+        .skip(from)
+        .map(|m| {
+            let mut row = vec![
+                json!(m.step),
+                json!(m.epoch),
+                number(m.discriminator_loss),
+                number(m.generator_loss),
+                number(m.real_score),
+                number(m.fake_score_before),
+                number(m.fake_score_after),
+                number(m.images_per_second),
+            ];
+            row.extend(m.extra.iter().map(|&v| number(v)));
+            row
         })
         .collect();
     // The run's planned length and batch size, for an ETA (config.json records the settings).

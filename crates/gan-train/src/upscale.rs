@@ -367,6 +367,40 @@ impl Upscaler {
     }
 }
 
+/// Image files as given, with every folder among them replaced by its image files (the data
+/// loader's extensions, any case; not recursive), sorted by name. A folder without images is an
+/// error naming it.
+pub fn image_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, TrainError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(input).map_err(TrainError::io(input))? {
+            let path = entry.map_err(TrainError::io(input))?.path();
+            let extension = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if path.is_file() && gan_data::IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+                found.push(path);
+            }
+        }
+        if found.is_empty() {
+            return Err(TrainError::Invalid(format!(
+                "{} holds no images ({})",
+                input.display(),
+                gan_data::IMAGE_EXTENSIONS.join(", ")
+            )));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
 /// `<out>/<input stem>.png` for every input; refuses two inputs with one stem and (unless
 /// `overwrite`) outputs that exist.
 fn output_paths(

@@ -324,6 +324,19 @@ fn files_are_written_named_and_bad_ones_skipped_and_reported() {
     let broken = inputs.join("broken.png");
     std::fs::write(&broken, b"\x89PNG\r\n\x1a\nnot really").unwrap();
     let out = dir.path().join("out");
+    std::fs::write(inputs.join("notes.txt"), "not an image").unwrap();
+    let listed = gan_train::upscale::image_files(std::slice::from_ref(&inputs)).unwrap();
+    assert_eq!(
+        listed,
+        vec![a.clone(), b.clone(), broken.clone()],
+        "a folder's images, sorted"
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let error = gan_train::upscale::image_files(&[empty])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("holds no images"), "{error}");
 
     let report = upscaler
         .upscale_files(&[a.clone(), broken.clone(), b.clone()], &out, false, true)

@@ -74,12 +74,26 @@ impl MetricsLog {
 
     /// Reads every row of a metrics CSV (extra columns into [`StepMetrics::extra`]).
     pub fn read(path: &Path) -> Result<Vec<StepMetrics>, TrainError> {
+        Self::read_columns(path).map(|(_, rows)| rows)
+    }
+
+    /// The column names of a metrics CSV (its header) and every complete row. A last line
+    /// without its newline is a row being written by a live run and is left for the next read.
+    pub fn read_columns(path: &Path) -> Result<(Vec<String>, Vec<StepMetrics>), TrainError> {
         let text = std::fs::read_to_string(path).map_err(TrainError::io(path))?;
+        let complete = match text.rfind('\n') {
+            Some(end) => &text[..=end],
+            None => "",
+        };
         let bad = |line: &str| {
             TrainError::Setting(format!("bad metrics row in {}: {line}", path.display()))
         };
-        text.lines()
-            .skip(1)
+        let mut lines = complete.lines();
+        let columns = lines
+            .next()
+            .map(|header| header.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        let rows = lines
             .map(|line| {
                 let f: Vec<&str> = line.split(',').collect();
                 if f.len() < 8 {
@@ -98,7 +112,8 @@ impl MetricsLog {
                     extra: (8..f.len()).map(num).collect::<Result<_, _>>()?,
                 })
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok((columns, rows))
     }
 }
 
@@ -132,4 +147,30 @@ pub(crate) fn open_resumed_csv(
         writeln!(file, "{line}").map_err(TrainError::io(path))?;
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_being_written_is_left_for_the_next_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
+        std::fs::write(
+            &path,
+            format!("{HEADER},style_acc\n1,0,1,2,0.5,0.4,0.3,10.00,0.9\n2,0,1.1,2.1,0.6"),
+        )
+        .unwrap();
+        let (columns, rows) = MetricsLog::read_columns(&path).unwrap();
+        assert_eq!(columns.len(), 9);
+        assert_eq!(columns[8], "style_acc");
+        assert_eq!(rows.len(), 1, "the unfinished row 2 is not read");
+        assert_eq!((rows[0].step, rows[0].extra.clone()), (1, vec![0.9]));
+        std::fs::write(&path, format!("{HEADER}\n1,0,x\n")).unwrap();
+        assert!(
+            MetricsLog::read(&path).is_err(),
+            "a complete bad row is an error"
+        );
+    }
 }
