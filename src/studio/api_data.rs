@@ -139,10 +139,9 @@ pub async fn preview(
         let set = &worker.data[set];
         let original = set.dataset.original(index).map_err(|e| e.to_string())?;
         let (w, h) = original.dimensions();
-        let side = w.min(h);
-        let square =
-            imageops::crop_imm(&original, (w - side) / 2, (h - side) / 2, side, side).to_image();
-        let square = fit(&square, DISPLAY);
+        // The data loader's own centre square, at display size (training then resizes it to
+        // the model's size: `load` below).
+        let square = gan::data::center_crop_resize(&original, DISPLAY.min(w.min(h)));
         let flipped = imageops::flip_horizontal(&square);
         let item = set.dataset.load(index).map_err(|e| e.to_string())?;
         let model = RgbImage::from_raw(item.width as u32, item.height as u32, item.pixels)
