@@ -40,6 +40,7 @@
 
 pub mod augment;
 pub mod can;
+pub mod conv;
 pub mod dcgan;
 pub mod device;
 mod error;

@@ -1,0 +1,301 @@
+//! The convolutions of DCGAN's two networks, one by one, on the default backend: each layer's
+//! forward pass, its input gradient and its weight gradient, in milliseconds and GFLOP/s. The
+//! same shapes through `torch.nn.functional` are in `scripts/bench/pytorch_conv_ops.py`;
+//! `scripts/bench/compare_conv_ops.sh` runs both in one invocation.
+//!
+//! ```sh
+//! cargo bench --bench conv_ops                         # batch 64, 64x64, a table
+//! cargo bench --bench conv_ops -- --json               # one JSON line per layer
+//! cargo bench --bench conv_ops -- --size 128 --batch 32 --iters 5
+//! ```
+//!
+//! The gradients are timed as autodiff runs them: the forward pass is built untimed, then
+//! `backward` of `sum(y · g)` for a fixed random `g` is timed, once with only the input
+//! requiring a gradient and once with only the weight. The last column is the weight gradient
+//! through `gan::core::conv` (the networks' path: our column GEMM on flex).
+
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use burn::tensor::module::{conv_transpose2d, conv2d};
+use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
+use gan::core::conv;
+use gan::core::device::parse_device;
+use std::time::Instant;
+
+struct Options {
+    size: usize,
+    batch: usize,
+    iters: usize,
+    device: String,
+    json: bool,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        size: 64,
+        batch: 64,
+        iters: 5,
+        device: "cpu".into(),
+        json: false,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = || args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--size" => o.size = value().parse().expect("--size N"),
+            "--batch" => o.batch = value().parse().expect("--batch N"),
+            "--iters" => o.iters = value().parse().expect("--iters N"),
+            "--device" => o.device = value(),
+            "--json" => {
+                o.json = true;
+                i += 1;
+                continue;
+            }
+            _ => {
+                i += 1; // cargo's own flags (--bench) and anything else
+                continue;
+            }
+        }
+        i += 2;
+    }
+    o
+}
+
+/// One convolution of the networks: kernel 4, as DCGAN's.
+struct Layer {
+    name: String,
+    transposed: bool,
+    c_in: usize,
+    c_out: usize,
+    /// Input height and width.
+    input: usize,
+    stride: usize,
+    padding: usize,
+}
+
+impl Layer {
+    fn output(&self) -> usize {
+        if self.transposed {
+            (self.input - 1) * self.stride + 4 - 2 * self.padding
+        } else {
+            (self.input + 2 * self.padding - 4) / self.stride + 1
+        }
+    }
+
+    /// Multiply-adds × 2 of the forward pass (each gradient costs the same).
+    fn flops(&self, batch: usize) -> f64 {
+        let spatial = if self.transposed {
+            self.input
+        } else {
+            self.output()
+        };
+        2.0 * (batch * self.c_in * self.c_out * 16 * spatial * spatial) as f64
+    }
+
+    fn weight_shape(&self) -> [usize; 4] {
+        if self.transposed {
+            [self.c_in, self.c_out, 4, 4]
+        } else {
+            [self.c_out, self.c_in, 4, 4]
+        }
+    }
+
+    /// The layer through Burn's functions, or through `gan::core::conv` (`ours`).
+    fn apply(&self, x: Tensor<4>, w: Tensor<4>, ours: bool) -> Tensor<4> {
+        let (s, p) = (self.stride, self.padding);
+        let transposed = ConvTransposeOptions::new([s, s], [p, p], [0, 0], [1, 1], 1);
+        let plain = ConvOptions::new([s, s], [p, p], [1, 1], 1);
+        match (self.transposed, ours) {
+            (true, false) => conv_transpose2d(x, w, None, transposed),
+            (true, true) => conv::conv_transpose2d(x, w, None, transposed),
+            (false, false) => conv2d(x, w, None, plain),
+            (false, true) => conv::conv2d(x, w, None, plain),
+        }
+    }
+}
+
+/// DCGAN's convolutions at `size` (feature maps 64, latent 100).
+fn layers(size: usize) -> Vec<Layer> {
+    let stages = size.trailing_zeros() as usize - 2;
+    let mut out = Vec::new();
+    let mut c = 3;
+    let mut s = size;
+    for stage in 0..stages {
+        let c_out = 64 << stage;
+        out.push(Layer {
+            name: format!("D{}", stage + 1),
+            transposed: false,
+            c_in: c,
+            c_out,
+            input: s,
+            stride: 2,
+            padding: 1,
+        });
+        c = c_out;
+        s /= 2;
+    }
+    out.push(Layer {
+        name: format!("D{}", stages + 1),
+        transposed: false,
+        c_in: c,
+        c_out: 1,
+        input: 4,
+        stride: 1,
+        padding: 0,
+    });
+    let top = 64 << (stages - 1);
+    out.push(Layer {
+        name: "G1".into(),
+        transposed: true,
+        c_in: 100,
+        c_out: top,
+        input: 1,
+        stride: 1,
+        padding: 0,
+    });
+    let mut c = top;
+    let mut s = 4;
+    for stage in 1..=stages {
+        let c_out = if stage == stages { 3 } else { c / 2 };
+        out.push(Layer {
+            name: format!("G{}", stage + 1),
+            transposed: true,
+            c_in: c,
+            c_out,
+            input: s,
+            stride: 2,
+            padding: 1,
+        });
+        c = c_out;
+        s *= 2;
+    }
+    out
+}
+
+fn median(mut seconds: Vec<f64>) -> f64 {
+    seconds.sort_by(f64::total_cmp);
+    seconds[seconds.len() / 2]
+}
+
+/// Median seconds of `run` over `iters` timed calls after two warm-up calls.
+fn time(iters: usize, mut run: impl FnMut() -> f64) -> f64 {
+    let mut seconds = Vec::new();
+    for i in 0..iters + 2 {
+        let s = run();
+        if i >= 2 {
+            seconds.push(s);
+        }
+    }
+    median(seconds)
+}
+
+fn main() {
+    let o = options();
+    let device = parse_device(&o.device).unwrap_or_else(|e| panic!("{e}"));
+    device.seed(0);
+    if !o.json {
+        println!(
+            "DCGAN {0}x{0} convolutions, batch {1}, device {2}, median of {3} (ms, GFLOP/s):",
+            o.size, o.batch, o.device, o.iters
+        );
+        println!(
+            "{:<4} {:>17} {:>5} {:>7} {:>15} {:>15} {:>15} {:>15}",
+            "", "channels", "in", "GFLOP", "forward", "input grad", "weight grad", "ours: weight"
+        );
+    }
+    let mut totals = [0.0f64; 4];
+    for layer in layers(o.size) {
+        let x_shape = [o.batch, layer.c_in, layer.input, layer.input];
+        let out = layer.output();
+        let x = Tensor::<4>::random(x_shape, Distribution::Normal(0.0, 1.0), &device);
+        let w = Tensor::<4>::random(
+            layer.weight_shape(),
+            Distribution::Normal(0.0, 0.02),
+            &device,
+        );
+        let g = Tensor::<4>::random(
+            [o.batch, layer.c_out, out, out],
+            Distribution::Normal(0.0, 1.0),
+            &device,
+        );
+
+        let forward = time(o.iters, || {
+            let start = Instant::now();
+            let y = layer.apply(x.clone(), w.clone(), false);
+            let _: f32 = y.slice([0..1, 0..1, 0..1, 0..1]).into_scalar();
+            start.elapsed().as_secs_f64()
+        });
+        let gradient = |input_grad: bool, ours: bool| {
+            time(o.iters, || {
+                let (mut xa, mut wa) = (x.clone().autodiff(), w.clone().autodiff());
+                if input_grad {
+                    xa = xa.require_grad();
+                } else {
+                    wa = wa.require_grad();
+                }
+                let loss = (layer.apply(xa.clone(), wa.clone(), ours) * g.clone().autodiff()).sum();
+                let start = Instant::now();
+                let grads = loss.backward();
+                let grad = if input_grad {
+                    xa.grad(&grads)
+                } else {
+                    wa.grad(&grads)
+                };
+                let _: f32 = grad.unwrap().slice([0..1, 0..1, 0..1, 0..1]).into_scalar();
+                start.elapsed().as_secs_f64()
+            })
+        };
+        // The first layer's input gradient is never needed for D on real images, but it is
+        // for D on generated ones (the generator's step), so it is timed like the others.
+        let input_grad = gradient(true, false);
+        let weight_grad = gradient(false, false);
+        let our_weight_grad = gradient(false, true);
+        let gflop = layer.flops(o.batch) / 1e9;
+        for (total, t) in totals
+            .iter_mut()
+            .zip([forward, input_grad, weight_grad, our_weight_grad])
+        {
+            *total += t;
+        }
+        if o.json {
+            println!(
+                "{{\"framework\":\"burn\",\"layer\":\"{}\",\"transposed\":{},\"c_in\":{},\"c_out\":{},\"input\":{},\"batch\":{},\"gflop\":{:.4},\"forward_ms\":{:.3},\"input_grad_ms\":{:.3},\"weight_grad_ms\":{:.3},\"our_weight_grad_ms\":{:.3}}}",
+                layer.name,
+                layer.transposed,
+                layer.c_in,
+                layer.c_out,
+                layer.input,
+                o.batch,
+                gflop,
+                forward * 1e3,
+                input_grad * 1e3,
+                weight_grad * 1e3,
+                our_weight_grad * 1e3
+            );
+        } else {
+            let cell = |t: f64| format!("{:7.1} {:6.1}", t * 1e3, gflop / t);
+            println!(
+                "{:<4} {:>8} -> {:<5} {:>5} {:>7.2} {:>15} {:>15} {:>15} {:>15}",
+                layer.name,
+                layer.c_in,
+                layer.c_out,
+                layer.input,
+                gflop,
+                cell(forward),
+                cell(input_grad),
+                cell(weight_grad),
+                cell(our_weight_grad)
+            );
+        }
+    }
+    if !o.json {
+        println!(
+            "all  forward {:.0} ms, input gradients {:.0} ms, weight gradients {:.0} ms (ours {:.0} ms)",
+            totals[0] * 1e3,
+            totals[1] * 1e3,
+            totals[2] * 1e3,
+            totals[3] * 1e3
+        );
+    }
+}

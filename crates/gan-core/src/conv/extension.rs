@@ -1,0 +1,265 @@
+//! The backend extension that routes the networks' convolutions through our own weight
+//! gradients on flex: a convolution whose forward pass and input gradient are the backend's
+//! own, and whose weight gradient is [`weight_gradient`](super::weight_gradient)'s column GEMM.
+//!
+//! Burn 0.22's tensors dispatch over a closed set of backends, so a wrapper backend cannot be
+//! chosen by device; a backend extension (`#[backend_extension]`) is the supported route. The
+//! autodiff implementation is handwritten (the macro does not derive backward passes), in the
+//! pattern of burn-autodiff's own convolutions.
+
+use super::weight_gradient::{
+    ConvGeometry, conv_transpose2d_weight_gradient, conv2d_weight_gradient,
+};
+use burn::backend::autodiff::NodeId;
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::ops::{ConvOptions, ConvTransposeOptions};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Backend, backend_extension};
+
+/// Convolutions without bias whose weight gradient a backend may compute its own way.
+#[backend_extension(Flex, Autodiff)]
+pub trait FastConv: Backend {
+    /// `conv2d(x, weight)` without bias; `x` `[B, C_in, H, W]`, `weight` `[C_out, C_in, kh, kw]`.
+    fn fast_conv2d(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        options: ConvOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv2d(x, weight, None, options)
+    }
+
+    /// The weight gradient of [`fast_conv2d`](FastConv::fast_conv2d), `[C_out, C_in, kh, kw]`.
+    fn fast_conv2d_weight_backward(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+        options: ConvOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv2d_weight_backward(x, weight, output_grad, options)
+    }
+
+    /// `conv_transpose2d(x, weight)` without bias; `weight` `[C_in, C_out, kh, kw]`.
+    fn fast_conv_transpose2d(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        options: ConvTransposeOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv_transpose2d(x, weight, None, options)
+    }
+
+    /// The weight gradient of [`fast_conv_transpose2d`](FastConv::fast_conv_transpose2d).
+    fn fast_conv_transpose2d_weight_backward(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+        options: ConvTransposeOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv_transpose2d_weight_backward(x, weight, output_grad, options)
+    }
+}
+
+#[cfg(feature = "flex")]
+mod flex {
+    use super::*;
+    use burn::backend::Flex;
+    use burn::backend::TensorMetadata;
+    use burn::backend::flex::FlexTensor;
+    use burn::backend::ops::ModuleOps;
+    use burn::tensor::{DType, Shape, TensorData};
+
+    /// A contiguous f32 copy (or view) of `tensor`'s values, or `None` for other dtypes.
+    fn values(tensor: &FlexTensor) -> Option<std::borrow::Cow<'_, [f32]>> {
+        if tensor.dtype() != DType::F32 {
+            return None;
+        }
+        Some(match tensor.as_slice::<f32>() {
+            Some(slice) => std::borrow::Cow::Borrowed(slice),
+            None => std::borrow::Cow::Owned(tensor.to_contiguous().as_slice::<f32>()?.to_vec()),
+        })
+    }
+
+    fn dims(tensor: &FlexTensor) -> [usize; 4] {
+        let shape = tensor.shape();
+        [shape[0], shape[1], shape[2], shape[3]]
+    }
+
+    fn tensor(values: Vec<f32>, shape: [usize; 4]) -> FlexTensor {
+        FlexTensor::from_data(TensorData::new(values, Shape::new(shape)))
+    }
+
+    impl FastConv for Flex {
+        fn fast_conv2d_weight_backward(
+            x: FloatTensor<Self>,
+            weight: FloatTensor<Self>,
+            output_grad: FloatTensor<Self>,
+            options: ConvOptions<2>,
+        ) -> FloatTensor<Self> {
+            let [batch, channels_in, h, w] = dims(&x);
+            let [channels_out, _, kh, kw] = dims(&weight);
+            let [(top, bottom), (left, right)] = options.padding;
+            let geometry = ConvGeometry {
+                batch,
+                channels_in,
+                channels_out,
+                input: [h, w],
+                kernel: [kh, kw],
+                stride: options.stride,
+                padding: [top, left],
+            };
+            let plain = options.groups == 1
+                && options.dilation == [1, 1]
+                && top == bottom
+                && left == right
+                && geometry.output().is_some();
+            if let (true, Some(xs), Some(gs)) = (plain, values(&x), values(&output_grad)) {
+                let grad = conv2d_weight_gradient(&xs, &gs, &geometry);
+                return tensor(grad, [channels_out, channels_in, kh, kw]);
+            }
+            Self::conv2d_weight_backward(x, weight, output_grad, options)
+        }
+
+        fn fast_conv_transpose2d_weight_backward(
+            x: FloatTensor<Self>,
+            weight: FloatTensor<Self>,
+            output_grad: FloatTensor<Self>,
+            options: ConvTransposeOptions<2>,
+        ) -> FloatTensor<Self> {
+            let [batch, channels_in, h, w] = dims(&x);
+            let [_, channels_out, kh, kw] = dims(&weight);
+            let geometry = ConvGeometry {
+                batch,
+                channels_in,
+                channels_out,
+                input: [h, w],
+                kernel: [kh, kw],
+                stride: options.stride,
+                padding: options.padding,
+            };
+            let plain =
+                options.groups == 1 && options.dilation == [1, 1] && options.padding_out == [0, 0];
+            if let (true, Some(xs), Some(gs)) = (plain, values(&x), values(&output_grad)) {
+                let grad = conv_transpose2d_weight_gradient(&xs, &gs, &geometry);
+                return tensor(grad, [channels_in, channels_out, kh, kw]);
+            }
+            Self::conv_transpose2d_weight_backward(x, weight, output_grad, options)
+        }
+    }
+}
+
+/// The backward pass of [`FastConv::fast_conv2d`] on autodiff: the input gradient as the
+/// backend computes it, the weight gradient through the extension.
+#[derive(Debug)]
+struct FastConv2dBackward;
+
+impl<B: Backend + FastConv> Backward<B, 2> for FastConv2dBackward {
+    type State = (NodeId, NodeId, ConvOptions<2>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 2>,
+        grads: &mut Gradients,
+        checkpointer: &mut Checkpointer,
+    ) {
+        let [node_x, node_weight] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (x_state, weight_state, options) = ops.state;
+        let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
+        let weight = checkpointer.retrieve_node_output::<FloatTensor<B>>(weight_state);
+        if let Some(node) = node_x {
+            let x_grad =
+                B::conv2d_x_backward(x.clone(), weight.clone(), grad.clone(), options.clone());
+            grads.register::<B>(node.id, x_grad);
+        }
+        if let Some(node) = node_weight {
+            let weight_grad = B::fast_conv2d_weight_backward(x, weight, grad, options);
+            grads.register::<B>(node.id, weight_grad);
+        }
+    }
+}
+
+/// The backward pass of [`FastConv::fast_conv_transpose2d`] on autodiff.
+#[derive(Debug)]
+struct FastConvTranspose2dBackward;
+
+impl<B: Backend + FastConv> Backward<B, 2> for FastConvTranspose2dBackward {
+    type State = (NodeId, NodeId, ConvTransposeOptions<2>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 2>,
+        grads: &mut Gradients,
+        checkpointer: &mut Checkpointer,
+    ) {
+        let [node_x, node_weight] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (x_state, weight_state, options) = ops.state;
+        let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
+        let weight = checkpointer.retrieve_node_output::<FloatTensor<B>>(weight_state);
+        if let Some(node) = node_x {
+            let x_grad =
+                B::conv_transpose2d_x_backward(weight.clone(), grad.clone(), options.clone());
+            grads.register::<B>(node.id, x_grad);
+        }
+        if let Some(node) = node_weight {
+            let weight_grad = B::fast_conv_transpose2d_weight_backward(x, weight, grad, options);
+            grads.register::<B>(node.id, weight_grad);
+        }
+    }
+}
+
+impl<B: Backend + FastConv, C: CheckpointStrategy> FastConv for Autodiff<B, C> {
+    fn fast_conv2d(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        options: ConvOptions<2>,
+    ) -> FloatTensor<Self> {
+        match FastConv2dBackward
+            .prepare::<C>([x.node(), weight.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(mut prep) => {
+                let x_state = prep.checkpoint(&x);
+                let weight_state = prep.checkpoint(&weight);
+                prep.finish(
+                    (x_state, weight_state, options.clone()),
+                    B::fast_conv2d(x.into_primitive(), weight.into_primitive(), options),
+                )
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::fast_conv2d(
+                x.into_primitive(),
+                weight.into_primitive(),
+                options,
+            )),
+        }
+    }
+
+    fn fast_conv_transpose2d(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        options: ConvTransposeOptions<2>,
+    ) -> FloatTensor<Self> {
+        match FastConvTranspose2dBackward
+            .prepare::<C>([x.node(), weight.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(mut prep) => {
+                let x_state = prep.checkpoint(&x);
+                let weight_state = prep.checkpoint(&weight);
+                prep.finish(
+                    (x_state, weight_state, options.clone()),
+                    B::fast_conv_transpose2d(x.into_primitive(), weight.into_primitive(), options),
+                )
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::fast_conv_transpose2d(
+                x.into_primitive(),
+                weight.into_primitive(),
+                options,
+            )),
+        }
+    }
+}
