@@ -80,7 +80,7 @@ impl SpectralNorm {
             groups: conv.groups,
             padding: conv.padding.clone(),
         };
-        normalized.forward(input)
+        crate::conv::conv2d_layer(&normalized, input)
     }
 }
 

@@ -60,7 +60,7 @@ impl DownBlock {
 fn convolve(conv: &Conv2d, spectral: Option<&SpectralNorm>, input: Tensor<4>) -> Tensor<4> {
     match spectral {
         Some(spectral) => spectral.conv2d(conv, input),
-        None => conv.forward(input),
+        None => crate::conv::conv2d_layer(conv, input),
     }
 }
 

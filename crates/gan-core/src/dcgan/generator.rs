@@ -6,6 +6,7 @@ use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::BatchNorm;
+use crate::conv::conv_transpose2d_layer;
 use burn::nn::conv::{ConvTranspose2d, ConvTranspose2dConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
@@ -39,7 +40,7 @@ pub struct UpBlock {
 impl UpBlock {
     /// `[B, C_in, H, W]` to `[B, C_out, H', W']`.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        relu(self.norm.forward(self.conv.forward(input)))
+        relu(self.norm.forward(conv_transpose2d_layer(&self.conv, input)))
     }
 }
 
@@ -116,7 +117,7 @@ impl DcganGenerator {
         for block in &self.blocks {
             x = block.forward(x);
         }
-        tanh(self.output.forward(x))
+        tanh(conv_transpose2d_layer(&self.output, x))
     }
 }
 

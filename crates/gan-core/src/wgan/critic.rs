@@ -10,7 +10,7 @@ use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, PaddingConfig2d};
 use burn::prelude::*;
-use burn::tensor::module::conv_transpose2d;
+use crate::conv::{conv_transpose2d, conv2d_layer};
 use burn::tensor::ops::ConvTransposeOptions;
 
 /// Slope of the LeakyReLU for negative inputs.
@@ -132,7 +132,7 @@ impl DcganCritic {
         let mut caches = Vec::new();
         let mut x = images;
         for block in &self.blocks {
-            let a = block.conv.forward(x);
+            let a = conv2d_layer(&block.conv, x);
             let (n, norm_cache) = match &block.norm {
                 Some(norm) => {
                     let (n, cache) = norm.forward_cached(a);
@@ -149,7 +149,7 @@ impl DcganCritic {
             }
             x = burn::tensor::activation::leaky_relu(n, SLOPE);
         }
-        (self.output.forward(x).reshape([batch, 1]), caches)
+        (conv2d_layer(&self.output, x).reshape([batch, 1]), caches)
     }
 }
 
