@@ -7,6 +7,7 @@
 //! autodiff implementation is handwritten (the macro does not derive backward passes), in the
 //! pattern of burn-autodiff's own convolutions.
 
+use super::transposed::{conv_transpose2d_forward, transposed_output};
 use super::weight_gradient::{
     ConvGeometry, conv_transpose2d_weight_gradient, conv2d_weight_gradient,
 };
@@ -91,6 +92,33 @@ mod flex {
     }
 
     impl FastConv for Flex {
+        fn fast_conv_transpose2d(
+            x: FloatTensor<Self>,
+            weight: FloatTensor<Self>,
+            options: ConvTransposeOptions<2>,
+        ) -> FloatTensor<Self> {
+            let [batch, channels_in, h, w] = dims(&x);
+            let [_, channels_out, kh, kw] = dims(&weight);
+            let geometry = ConvGeometry {
+                batch,
+                channels_in,
+                channels_out,
+                input: [h, w],
+                kernel: [kh, kw],
+                stride: options.stride,
+                padding: options.padding,
+            };
+            let output = transposed_output(&geometry, options.padding_out);
+            let plain = options.groups == 1 && options.dilation == [1, 1];
+            if let (true, Some([oh, ow]), Some(xs), Some(ws)) =
+                (plain, output, values(&x), values(&weight))
+            {
+                let y = conv_transpose2d_forward(&xs, &ws, &geometry, options.padding_out);
+                return tensor(y, [batch, channels_out, oh, ow]);
+            }
+            Self::conv_transpose2d(x, weight, None, options)
+        }
+
         fn fast_conv2d_weight_backward(
             x: FloatTensor<Self>,
             weight: FloatTensor<Self>,
@@ -169,8 +197,7 @@ impl<B: Backend + FastConv> Backward<B, 2> for FastConv2dBackward {
         let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
         let weight = checkpointer.retrieve_node_output::<FloatTensor<B>>(weight_state);
         if let Some(node) = node_x {
-            let x_grad =
-                B::conv2d_x_backward(x.clone(), weight.clone(), grad.clone(), options.clone());
+            let x_grad = conv2d_x_backward::<B>(&x, weight.clone(), grad.clone(), &options);
             grads.register::<B>(node.id, x_grad);
         }
         if let Some(node) = node_weight {
@@ -178,6 +205,35 @@ impl<B: Backend + FastConv> Backward<B, 2> for FastConv2dBackward {
             grads.register::<B>(node.id, weight_grad);
         }
     }
+}
+
+/// The input gradient of `y = conv2d(x, weight)`: the transposed convolution of the output
+/// gradient, through [`FastConv::fast_conv_transpose2d`] (Burn's `conv2d_x_backward` for
+/// asymmetric padding, dilation or groups).
+fn conv2d_x_backward<B: Backend + FastConv>(
+    x: &FloatTensor<B>,
+    weight: FloatTensor<B>,
+    output_grad: FloatTensor<B>,
+    options: &ConvOptions<2>,
+) -> FloatTensor<B> {
+    use burn::backend::TensorMetadata;
+    let [(top, bottom), (left, right)] = options.padding;
+    if top != bottom || left != right || options.dilation != [1, 1] || options.groups != 1 {
+        return B::conv2d_x_backward(x.clone(), weight, output_grad, options.clone());
+    }
+    let (x_shape, w_shape, g_shape) = (x.shape(), weight.shape(), output_grad.shape());
+    // The rows and columns the convolution's stride skipped at the end.
+    let padding_out = |d: usize, pad: usize| {
+        x_shape[2 + d] + 2 * pad - w_shape[2 + d] - (g_shape[2 + d] - 1) * options.stride[d]
+    };
+    let transposed = ConvTransposeOptions::new(
+        options.stride,
+        [top, left],
+        [padding_out(0, top), padding_out(1, left)],
+        [1, 1],
+        1,
+    );
+    B::fast_conv_transpose2d(output_grad, weight, transposed)
 }
 
 /// The backward pass of [`FastConv::fast_conv_transpose2d`] on autodiff.

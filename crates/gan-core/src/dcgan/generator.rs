@@ -2,11 +2,11 @@
 
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
+use crate::conv::conv_transpose2d_layer;
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::BatchNorm;
-use crate::conv::conv_transpose2d_layer;
 use burn::nn::conv::{ConvTranspose2d, ConvTranspose2dConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};

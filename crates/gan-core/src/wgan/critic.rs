@@ -3,6 +3,7 @@
 
 use super::InputGradient;
 use super::layer_norm::{LayerNormCache, SampleLayerNorm};
+use crate::conv::{conv_transpose2d, conv2d_layer};
 use crate::dcgan::stride2_stages;
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
@@ -10,7 +11,6 @@ use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, PaddingConfig2d};
 use burn::prelude::*;
-use crate::conv::{conv_transpose2d, conv2d_layer};
 use burn::tensor::ops::ConvTransposeOptions;
 
 /// Slope of the LeakyReLU for negative inputs.
