@@ -11,8 +11,9 @@
 //!
 //! The gradients are timed as autodiff runs them: the forward pass is built untimed, then
 //! `backward` of `sum(y · g)` for a fixed random `g` is timed, once with only the input
-//! requiring a gradient and once with only the weight. The last column is the weight gradient
-//! through `gan::core::conv` (the networks' path: our column GEMM on flex).
+//! requiring a gradient and once with only the weight. Each is timed through Burn's functions
+//! (`burn::tensor::module`) and through `gan::core::conv`, the networks' path (on flex: the
+//! transposed convolution and the weight gradients are ours, the rest flex's).
 
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -200,11 +201,15 @@ fn main() {
             o.size, o.batch, o.device, o.iters
         );
         println!(
-            "{:<4} {:>17} {:>5} {:>7} {:>15} {:>15} {:>15} {:>15}",
-            "", "channels", "in", "GFLOP", "forward", "input grad", "weight grad", "ours: weight"
+            "{:<4} {:>17} {:>5} {:>7} {:>20} {:>20} {:>20}",
+            "", "channels", "in", "GFLOP", "forward", "input grad", "weight grad"
+        );
+        println!(
+            "{:<35} {:>20} {:>20} {:>20}",
+            "", "burn ours GFLOP/s", "burn ours GFLOP/s", "burn ours GFLOP/s"
         );
     }
-    let mut totals = [0.0f64; 4];
+    let mut totals = [0.0f64; 6];
     for layer in layers(o.size) {
         let x_shape = [o.batch, layer.c_in, layer.input, layer.input];
         let out = layer.output();
@@ -220,12 +225,14 @@ fn main() {
             &device,
         );
 
-        let forward = time(o.iters, || {
-            let start = Instant::now();
-            let y = layer.apply(x.clone(), w.clone(), false);
-            let _: f32 = y.slice([0..1, 0..1, 0..1, 0..1]).into_scalar();
-            start.elapsed().as_secs_f64()
-        });
+        let forward = |ours: bool| {
+            time(o.iters, || {
+                let start = Instant::now();
+                let y = layer.apply(x.clone(), w.clone(), ours);
+                let _: f32 = y.slice([0..1, 0..1, 0..1, 0..1]).into_scalar();
+                start.elapsed().as_secs_f64()
+            })
+        };
         let gradient = |input_grad: bool, ours: bool| {
             time(o.iters, || {
                 let (mut xa, mut wa) = (x.clone().autodiff(), w.clone().autodiff());
@@ -246,21 +253,20 @@ fn main() {
                 start.elapsed().as_secs_f64()
             })
         };
-        // The first layer's input gradient is never needed for D on real images, but it is
-        // for D on generated ones (the generator's step), so it is timed like the others.
-        let input_grad = gradient(true, false);
-        let weight_grad = gradient(false, false);
-        let our_weight_grad = gradient(false, true);
+        // [forward, input gradient, weight gradient] through Burn's functions, then ours.
+        let burn = [
+            forward(false),
+            gradient(true, false),
+            gradient(false, false),
+        ];
+        let ours = [forward(true), gradient(true, true), gradient(false, true)];
         let gflop = layer.flops(o.batch) / 1e9;
-        for (total, t) in totals
-            .iter_mut()
-            .zip([forward, input_grad, weight_grad, our_weight_grad])
-        {
+        for (total, t) in totals.iter_mut().zip(burn.iter().chain(&ours)) {
             *total += t;
         }
         if o.json {
             println!(
-                "{{\"framework\":\"burn\",\"layer\":\"{}\",\"transposed\":{},\"c_in\":{},\"c_out\":{},\"input\":{},\"batch\":{},\"gflop\":{:.4},\"forward_ms\":{:.3},\"input_grad_ms\":{:.3},\"weight_grad_ms\":{:.3},\"our_weight_grad_ms\":{:.3}}}",
+                "{{\"framework\":\"burn\",\"layer\":\"{}\",\"transposed\":{},\"c_in\":{},\"c_out\":{},\"input\":{},\"batch\":{},\"gflop\":{:.4},\"forward_ms\":{:.3},\"input_grad_ms\":{:.3},\"weight_grad_ms\":{:.3},\"ours_forward_ms\":{:.3},\"ours_input_grad_ms\":{:.3},\"ours_weight_grad_ms\":{:.3}}}",
                 layer.name,
                 layer.transposed,
                 layer.c_in,
@@ -268,34 +274,38 @@ fn main() {
                 layer.input,
                 o.batch,
                 gflop,
-                forward * 1e3,
-                input_grad * 1e3,
-                weight_grad * 1e3,
-                our_weight_grad * 1e3
+                burn[0] * 1e3,
+                burn[1] * 1e3,
+                burn[2] * 1e3,
+                ours[0] * 1e3,
+                ours[1] * 1e3,
+                ours[2] * 1e3
             );
         } else {
-            let cell = |t: f64| format!("{:7.1} {:6.1}", t * 1e3, gflop / t);
+            let cell =
+                |b: f64, t: f64| format!("{:6.1} {:6.1} {:5.0}", b * 1e3, t * 1e3, gflop / t);
             println!(
-                "{:<4} {:>8} -> {:<5} {:>5} {:>7.2} {:>15} {:>15} {:>15} {:>15}",
+                "{:<4} {:>8} -> {:<5} {:>5} {:>7.2} {:>20} {:>20} {:>20}",
                 layer.name,
                 layer.c_in,
                 layer.c_out,
                 layer.input,
                 gflop,
-                cell(forward),
-                cell(input_grad),
-                cell(weight_grad),
-                cell(our_weight_grad)
+                cell(burn[0], ours[0]),
+                cell(burn[1], ours[1]),
+                cell(burn[2], ours[2])
             );
         }
     }
     if !o.json {
         println!(
-            "all  forward {:.0} ms, input gradients {:.0} ms, weight gradients {:.0} ms (ours {:.0} ms)",
+            "all  forward {:.0} -> {:.0} ms, input gradients {:.0} -> {:.0} ms, weight gradients {:.0} -> {:.0} ms (burn -> ours)",
             totals[0] * 1e3,
+            totals[3] * 1e3,
             totals[1] * 1e3,
+            totals[4] * 1e3,
             totals[2] * 1e3,
-            totals[3] * 1e3
+            totals[5] * 1e3
         );
     }
 }

@@ -38,6 +38,7 @@
 //! assert_eq!(images.dims(), [4, 3, 64, 64]);
 //! ```
 
+pub mod activation;
 pub mod augment;
 pub mod can;
 pub mod conv;

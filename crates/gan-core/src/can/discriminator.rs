@@ -1,12 +1,12 @@
 //! The CAN discriminator: a DCGAN trunk with a real/fake head and a style-classification head.
 
+use crate::activation::leaky_relu;
 use crate::dcgan::{DcganDiscriminator, DcganDiscriminatorConfig};
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::leaky_relu;
 
 /// Configuration of a [`CanDiscriminator`].
 ///

@@ -20,7 +20,7 @@ use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 use extension::FastConv;
 
 /// Whether `device` (or the device it adds autodiff to) is flex's.
-fn on_flex(device: &Device) -> bool {
+pub(crate) fn on_flex(device: &Device) -> bool {
     #[cfg(feature = "flex")]
     {
         matches!(

@@ -2,6 +2,7 @@
 
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
+use crate::activation::leaky_relu;
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
 use crate::spectral_norm::SpectralNorm;
@@ -9,7 +10,6 @@ use crate::{ConfigError, Discriminator};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, PaddingConfig2d};
 use burn::prelude::*;
-use burn::tensor::activation::leaky_relu;
 
 /// Slope of the LeakyReLU for negative inputs, as in the paper.
 pub const LEAKY_SLOPE: f64 = 0.2;

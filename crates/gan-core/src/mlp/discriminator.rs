@@ -1,11 +1,11 @@
 //! The fully connected discriminator: every pixel through hidden layers to one logit.
 
+use crate::activation::leaky_relu;
 use crate::error::{check_nonzero, check_weights};
 use crate::params::initialize_now;
 use crate::{ConfigError, Discriminator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::leaky_relu;
 
 /// Configuration of an [`MlpDiscriminator`].
 #[derive(Config, Debug, PartialEq)]

@@ -1,11 +1,12 @@
 //! The fully connected generator: latent vector through hidden layers to every pixel.
 
+use crate::activation::leaky_relu;
 use crate::error::{check_nonzero, check_weights};
 use crate::params::initialize_now;
 use crate::{ConfigError, Generator};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::{leaky_relu, tanh};
+use burn::tensor::activation::tanh;
 
 /// Configuration of an [`MlpGenerator`].
 #[derive(Config, Debug, PartialEq)]

@@ -6,13 +6,13 @@
 use super::graph::{ConvLayer, GraphCheck};
 use super::nearest_upsample;
 use crate::ConfigError;
+use crate::activation::leaky_relu;
 use crate::error::{NcnnError, check_nonzero};
 use crate::params::initialize_now;
 use crate::realesrgan::ncnn::NcnnModel;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::prelude::*;
-use burn::tensor::activation::leaky_relu;
 
 /// The slope of every leaky ReLU in RRDBNet.
 const SLOPE: f64 = 0.2;

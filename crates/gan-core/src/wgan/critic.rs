@@ -147,7 +147,7 @@ impl DcganCritic {
                     norm: norm_cache,
                 });
             }
-            x = burn::tensor::activation::leaky_relu(n, SLOPE);
+            x = crate::activation::leaky_relu(n, SLOPE);
         }
         (conv2d_layer(&self.output, x).reshape([batch, 1]), caches)
     }
