@@ -40,6 +40,7 @@
 
 pub mod activation;
 pub mod augment;
+pub mod batch_norm;
 pub mod can;
 pub mod conv;
 pub mod dcgan;

@@ -49,7 +49,7 @@ impl DownBlock {
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
         let x = convolve(&self.conv, self.spectral.as_ref(), input);
         let x = match &self.norm {
-            Some(norm) => norm.forward(x),
+            Some(norm) => crate::batch_norm::batch_norm(norm, x),
             None => x,
         };
         leaky_relu(x, LEAKY_SLOPE)

@@ -2,6 +2,7 @@
 
 use super::init::{CONV_INIT, batch_norm};
 use super::stride2_stages;
+
 use crate::conv::conv_transpose2d_layer;
 use crate::error::{check_nonzero, check_weights, doubling_widths};
 use crate::params::initialize_now;
@@ -40,7 +41,10 @@ pub struct UpBlock {
 impl UpBlock {
     /// `[B, C_in, H, W]` to `[B, C_out, H', W']`.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        relu(self.norm.forward(conv_transpose2d_layer(&self.conv, input)))
+        relu(crate::batch_norm::batch_norm(
+            &self.norm,
+            conv_transpose2d_layer(&self.conv, input),
+        ))
     }
 }
 

@@ -1,0 +1,346 @@
+//! Training-mode BatchNorm over `[B, C, H, W]` in two passes each way on flex.
+//!
+//! Burn's `batch_norm_train` is one autodiff operation, but flex computes it (and its backward)
+//! from tensor operations: the batch and channel axes are swapped and copied twice, and the
+//! normalisation takes some ten elementwise passes. [`batch_norm`] is `BatchNorm::forward` with
+//! the training path as one pass for the statistics (summed in f64) and one to normalise, and
+//! a backward of one pass for the two sums and one for the input gradient. Inference, and every
+//! backend but flex, is `BatchNorm::forward` itself.
+
+use burn::backend::autodiff::NodeId;
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, AutodiffBackend, Backend, Dispatch, backend_extension};
+use burn::nn::BatchNorm;
+use burn::prelude::*;
+
+/// Training-mode batch normalisation with its own backward pass.
+#[backend_extension(Flex, Autodiff)]
+pub trait FastBatchNorm: Backend {
+    /// Normalises `x` (`[B, C, ...]`) with its own per-channel statistics; returns the output
+    /// and the batch mean and biased variance, `[C]` each.
+    fn fast_batch_norm_train(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
+        let result = Self::batch_norm_train(x, gamma, beta, epsilon);
+        (result.output, result.mean, result.variance)
+    }
+
+    /// Gradients of [`fast_batch_norm_train`](FastBatchNorm::fast_batch_norm_train) for `x`,
+    /// `gamma` and `beta`.
+    fn fast_batch_norm_train_backward(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        mean: FloatTensor<Self>,
+        variance: FloatTensor<Self>,
+        epsilon: f64,
+        output_grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
+        let grads = Self::batch_norm_train_backward(x, gamma, mean, variance, epsilon, output_grad);
+        (grads.x_grad, grads.gamma_grad, grads.beta_grad)
+    }
+}
+
+/// The host kernels on `[B, C, P]` f32 slices, parallel over channels.
+pub mod kernels {
+    use rayon::prelude::*;
+
+    /// Per-channel mean and biased variance of `x` (`[B, C, P]`), summed in f64.
+    pub fn statistics(x: &[f32], [b, c, p]: [usize; 3]) -> (Vec<f32>, Vec<f32>) {
+        let n = (b * p) as f64;
+        let stats: Vec<(f32, f32)> = (0..c)
+            .into_par_iter()
+            .map(|ch| {
+                let planes = (0..b).map(|i| &x[(i * c + ch) * p..][..p]);
+                let sum: f64 = planes
+                    .clone()
+                    .map(|s| s.iter().map(|&v| v as f64).sum::<f64>())
+                    .sum();
+                let mean = sum / n;
+                let squares: f64 = planes
+                    .map(|s| s.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>())
+                    .sum();
+                (mean as f32, (squares / n) as f32)
+            })
+            .collect();
+        stats.into_iter().unzip()
+    }
+
+    /// `(x - mean) / sqrt(var + ε) · gamma + beta`, per channel.
+    pub fn normalize(
+        x: &[f32],
+        [b, c, p]: [usize; 3],
+        mean: &[f32],
+        variance: &[f32],
+        gamma: &[f32],
+        beta: &[f32],
+        epsilon: f64,
+    ) -> Vec<f32> {
+        let mut out = vec![0.0f32; x.len()];
+        out.par_chunks_mut(p).enumerate().for_each(|(plane, o)| {
+            let ch = plane % c;
+            let std = (variance[ch] as f64 + epsilon).sqrt() as f32;
+            let (m, g, be) = (mean[ch], gamma[ch], beta[ch]);
+            let _ = b;
+            for (o, &v) in o.iter_mut().zip(&x[plane * p..][..p]) {
+                *o = (v - m) / std * g + be;
+            }
+        });
+        out
+    }
+
+    /// Gradients for `x`, `gamma` and `beta` of [`normalize`] with the batch's own statistics.
+    #[allow(clippy::too_many_arguments)]
+    pub fn backward(
+        x: &[f32],
+        grad: &[f32],
+        [b, c, p]: [usize; 3],
+        mean: &[f32],
+        variance: &[f32],
+        gamma: &[f32],
+        epsilon: f64,
+    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let n = (b * p) as f64;
+        // Per channel: Σ g and Σ g·x̂.
+        let sums: Vec<(f64, f64)> = (0..c)
+            .into_par_iter()
+            .map(|ch| {
+                let inv_std = 1.0 / (variance[ch] as f64 + epsilon).sqrt();
+                let m = mean[ch] as f64;
+                let (mut sg, mut sgx) = (0.0f64, 0.0f64);
+                for i in 0..b {
+                    let at = (i * c + ch) * p;
+                    for (&gv, &xv) in grad[at..at + p].iter().zip(&x[at..at + p]) {
+                        sg += gv as f64;
+                        sgx += gv as f64 * (xv as f64 - m) * inv_std;
+                    }
+                }
+                (sg, sgx)
+            })
+            .collect();
+        let mut x_grad = vec![0.0f32; x.len()];
+        x_grad
+            .par_chunks_mut(p)
+            .enumerate()
+            .for_each(|(plane, out)| {
+                let ch = plane % c;
+                let inv_std = 1.0 / (variance[ch] as f64 + epsilon).sqrt();
+                let (sg, sgx) = sums[ch];
+                let (mean_g, mean_gx) = ((sg / n) as f32, (sgx / n) as f32);
+                let scale = (gamma[ch] as f64 * inv_std) as f32;
+                let (m, inv) = (mean[ch], inv_std as f32);
+                let at = plane * p;
+                for ((o, &gv), &xv) in out.iter_mut().zip(&grad[at..at + p]).zip(&x[at..at + p]) {
+                    let xhat = (xv - m) * inv;
+                    *o = scale * (gv - mean_g - xhat * mean_gx);
+                }
+            });
+        let beta_grad = sums.iter().map(|s| s.0 as f32).collect();
+        let gamma_grad = sums.iter().map(|s| s.1 as f32).collect();
+        (x_grad, gamma_grad, beta_grad)
+    }
+}
+
+#[cfg(feature = "flex")]
+mod flex {
+    use super::*;
+    use burn::backend::Flex;
+    use burn::backend::TensorMetadata;
+    use burn::backend::flex::FlexTensor;
+    use burn::backend::ops::ModuleOps;
+    use burn::tensor::{DType, Shape, TensorData};
+
+    fn f32s(t: &FlexTensor) -> Option<&[f32]> {
+        (t.dtype() == DType::F32)
+            .then(|| t.as_slice::<f32>())
+            .flatten()
+    }
+
+    /// `[B, C, P]` of a contiguous f32 tensor of rank 3 or more.
+    fn layout(x: &FlexTensor) -> Option<[usize; 3]> {
+        let shape = x.shape();
+        (shape.num_dims() >= 3).then(|| {
+            let (b, c) = (shape[0], shape[1]);
+            [b, c, shape.num_elements() / (b * c).max(1)]
+        })
+    }
+
+    fn tensor(values: Vec<f32>, shape: Shape) -> FlexTensor {
+        FlexTensor::from_data(TensorData::new(values, shape))
+    }
+
+    impl FastBatchNorm for Flex {
+        fn fast_batch_norm_train(
+            x: FloatTensor<Self>,
+            gamma: FloatTensor<Self>,
+            beta: FloatTensor<Self>,
+            epsilon: f64,
+        ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
+            if let (Some(dims), Some(xs), Some(g), Some(be)) =
+                (layout(&x), f32s(&x), f32s(&gamma), f32s(&beta))
+            {
+                let (mean, variance) = kernels::statistics(xs, dims);
+                let out = kernels::normalize(xs, dims, &mean, &variance, g, be, epsilon);
+                let c = Shape::new([dims[1]]);
+                return (
+                    tensor(out, x.shape()),
+                    tensor(mean, c.clone()),
+                    tensor(variance, c),
+                );
+            }
+            let result = Self::batch_norm_train(x, gamma, beta, epsilon);
+            (result.output, result.mean, result.variance)
+        }
+
+        fn fast_batch_norm_train_backward(
+            x: FloatTensor<Self>,
+            gamma: FloatTensor<Self>,
+            mean: FloatTensor<Self>,
+            variance: FloatTensor<Self>,
+            epsilon: f64,
+            output_grad: FloatTensor<Self>,
+        ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
+            let same = output_grad.shape() == x.shape();
+            if let (true, Some(dims), Some(xs), Some(gs), Some(g), Some(m), Some(v)) = (
+                same,
+                layout(&x),
+                f32s(&x),
+                f32s(&output_grad),
+                f32s(&gamma),
+                f32s(&mean),
+                f32s(&variance),
+            ) {
+                let (x_grad, gamma_grad, beta_grad) =
+                    kernels::backward(xs, gs, dims, m, v, g, epsilon);
+                let c = Shape::new([dims[1]]);
+                return (
+                    tensor(x_grad, x.shape()),
+                    tensor(gamma_grad, c.clone()),
+                    tensor(beta_grad, c),
+                );
+            }
+            let grads =
+                Self::batch_norm_train_backward(x, gamma, mean, variance, epsilon, output_grad);
+            (grads.x_grad, grads.gamma_grad, grads.beta_grad)
+        }
+    }
+}
+
+/// The backward pass of [`FastBatchNorm::fast_batch_norm_train`] on autodiff.
+#[derive(Debug)]
+struct BatchNormTrainBackward;
+
+impl<B: Backend + FastBatchNorm> Backward<B, 3> for BatchNormTrainBackward {
+    type State = (NodeId, NodeId, FloatTensor<B>, FloatTensor<B>, f64);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 3>,
+        grads: &mut Gradients,
+        checkpointer: &mut Checkpointer,
+    ) {
+        let [node_x, node_gamma, node_beta] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (x_state, gamma_state, mean, variance, epsilon) = ops.state;
+        let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
+        let gamma = checkpointer.retrieve_node_output::<FloatTensor<B>>(gamma_state);
+        let (x_grad, gamma_grad, beta_grad) =
+            B::fast_batch_norm_train_backward(x, gamma, mean, variance, epsilon, grad);
+        if let Some(node) = node_x {
+            grads.register::<B>(node.id, x_grad);
+        }
+        if let Some(node) = node_gamma {
+            grads.register::<B>(node.id, gamma_grad);
+        }
+        if let Some(node) = node_beta {
+            grads.register::<B>(node.id, beta_grad);
+        }
+    }
+}
+
+impl<B: Backend + FastBatchNorm, C: CheckpointStrategy> FastBatchNorm for Autodiff<B, C> {
+    fn fast_batch_norm_train(
+        x: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
+        match BatchNormTrainBackward
+            .prepare::<C>([x.node(), gamma.node(), beta.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(mut prep) => {
+                let x_state = prep.checkpoint(&x);
+                let gamma_state = prep.checkpoint(&gamma);
+                let (output, mean, variance) = B::fast_batch_norm_train(
+                    x.into_primitive(),
+                    gamma.into_primitive(),
+                    beta.into_primitive(),
+                    epsilon,
+                );
+                let state = (
+                    x_state,
+                    gamma_state,
+                    mean.clone(),
+                    variance.clone(),
+                    epsilon,
+                );
+                (
+                    prep.finish(state, output),
+                    <Self as AutodiffBackend>::from_inner(mean),
+                    <Self as AutodiffBackend>::from_inner(variance),
+                )
+            }
+            OpsKind::UnTracked(prep) => {
+                let (output, mean, variance) = B::fast_batch_norm_train(
+                    x.into_primitive(),
+                    gamma.into_primitive(),
+                    beta.into_primitive(),
+                    epsilon,
+                );
+                (
+                    prep.finish(output),
+                    <Self as AutodiffBackend>::from_inner(mean),
+                    <Self as AutodiffBackend>::from_inner(variance),
+                )
+            }
+        }
+    }
+}
+
+/// `norm.forward(x)`, with the training path in two passes each way on flex.
+///
+/// - `x`: `[B, C, H, W]`; returns the same shape. Updates `norm`'s running statistics in
+///   training exactly as `BatchNorm::forward` does (momentum, biased batch variance).
+pub fn batch_norm(norm: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
+    let device = x.device();
+    if !(device.is_autodiff() && norm.training.is_enabled() && crate::conv::on_flex(&device)) {
+        return norm.forward(x);
+    }
+    let (output, mean, variance) = <Dispatch as FastBatchNorm>::fast_batch_norm_train(
+        x.into_dispatch(),
+        norm.gamma.val().into_dispatch(),
+        norm.beta.val().into_dispatch(),
+        norm.epsilon,
+    );
+    let (mean, variance): (Tensor<1>, Tensor<1>) =
+        (Tensor::from_dispatch(mean), Tensor::from_dispatch(variance));
+    let running_mean = norm.running_mean.value_sync().to_device(&device);
+    let running_var = norm.running_var.value_sync().to_device(&device);
+    let running_mean = running_mean
+        .mul_scalar(1.0 - norm.momentum)
+        .add(mean.detach().mul_scalar(norm.momentum));
+    let running_var = running_var
+        .mul_scalar(1.0 - norm.momentum)
+        .add(variance.detach().mul_scalar(norm.momentum));
+    norm.running_mean.update(running_mean.detach());
+    norm.running_var.update(running_var.detach());
+    Tensor::from_dispatch(output)
+}
