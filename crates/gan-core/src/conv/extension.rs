@@ -7,6 +7,7 @@
 //! autodiff implementation is handwritten (the macro does not derive backward passes), in the
 //! pattern of burn-autodiff's own convolutions.
 
+use super::forward::conv2d_forward;
 use super::transposed::{conv_transpose2d_forward, transposed_output};
 use super::weight_gradient::{
     ConvGeometry, conv_transpose2d_weight_gradient, conv2d_weight_gradient,
@@ -92,6 +93,34 @@ mod flex {
     }
 
     impl FastConv for Flex {
+        fn fast_conv2d(
+            x: FloatTensor<Self>,
+            weight: FloatTensor<Self>,
+            options: ConvOptions<2>,
+        ) -> FloatTensor<Self> {
+            let [batch, channels_in, h, w] = dims(&x);
+            let [channels_out, _, kh, kw] = dims(&weight);
+            let [(top, bottom), (left, right)] = options.padding;
+            let geometry = ConvGeometry {
+                batch,
+                channels_in,
+                channels_out,
+                input: [h, w],
+                kernel: [kh, kw],
+                stride: options.stride,
+                padding: [top, left],
+            };
+            let plain =
+                options.groups == 1 && options.dilation == [1, 1] && top == bottom && left == right;
+            if let (true, Some([oh, ow]), Some(xs), Some(ws)) =
+                (plain, geometry.output(), values(&x), values(&weight))
+            {
+                let y = conv2d_forward(&xs, &ws, &geometry);
+                return tensor(y, [batch, channels_out, oh, ow]);
+            }
+            Self::conv2d(x, weight, None, options)
+        }
+
         fn fast_conv_transpose2d(
             x: FloatTensor<Self>,
             weight: FloatTensor<Self>,
@@ -255,8 +284,15 @@ impl<B: Backend + FastConv> Backward<B, 2> for FastConvTranspose2dBackward {
         let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
         let weight = checkpointer.retrieve_node_output::<FloatTensor<B>>(weight_state);
         if let Some(node) = node_x {
-            let x_grad =
-                B::conv_transpose2d_x_backward(weight.clone(), grad.clone(), options.clone());
+            let x_grad = if options.padding_out == [0, 0]
+                && options.groups == 1
+                && options.dilation == [1, 1]
+            {
+                let forward = ConvOptions::new(options.stride, options.padding, [1, 1], 1);
+                B::fast_conv2d(grad.clone(), weight.clone(), forward)
+            } else {
+                B::conv_transpose2d_x_backward(weight.clone(), grad.clone(), options.clone())
+            };
             grads.register::<B>(node.id, x_grad);
         }
         if let Some(node) = node_weight {

@@ -8,6 +8,7 @@
 //! CUDA, ndarray, grouped or dilated convolutions, a bias) goes to Burn's functions unchanged.
 
 pub mod extension;
+pub mod forward;
 pub mod transposed;
 pub mod weight_gradient;
 

@@ -147,7 +147,7 @@ pub fn conv2d_weight_gradient(x: &[f32], output_grad: &[f32], geometry: &ConvGeo
 /// Writes sample `b`'s patches into `patches` (`[C_in·kh·kw, depth]`, row-major) at column
 /// offset `offset`: row `(ci, r, s)`, column `offset + oy·W_out + ox` holds
 /// `x[b, ci, oy·stride - pad + r, ox·stride - pad + s]`, zero outside the image.
-fn im2col(
+pub(crate) fn im2col(
     x: &[f32],
     g: &ConvGeometry,
     b: usize,
