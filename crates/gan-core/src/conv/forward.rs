@@ -6,16 +6,34 @@
 use super::weight_gradient::{ConvGeometry, im2col};
 use rayon::prelude::*;
 
-/// At most this many floats in a block's patches (16 MB), and at least one sample.
-const BLOCK_FLOATS: usize = 1 << 22;
+/// At most this many floats in a tile's patches (16 MB), and at least one output row.
+const TILE_FLOATS: usize = 1 << 22;
 
 /// Output positions per GEMM (its long side) when the patches allow it.
-const BLOCK_POSITIONS: usize = 2048;
+const TILE_POSITIONS: usize = 2048;
+
+/// One GEMM's worth of output: `count` whole samples from `first`, or (with `count` 1) the
+/// output rows `rows` of one sample.
+struct Tile {
+    first: usize,
+    count: usize,
+    rows: std::ops::Range<usize>,
+}
+
+/// A pointer to the output that tiles write disjoint parts of, from several threads.
+struct Output(*mut f32);
+// SAFETY: every tile writes only its own samples' planes or rows (see `conv2d_forward`).
+unsafe impl Send for Output {}
+unsafe impl Sync for Output {}
 
 /// `y = conv2d(x, w)` (one group, no dilation, no bias).
 ///
 /// - `x`: `[B, C_in, H, W]`; `weight`: `[C_out, C_in, kh, kw]`, row-major
 /// - returns `[B, C_out, H_out, W_out]`
+///
+/// The output is cut into tiles of about [`TILE_POSITIONS`] positions: several small samples,
+/// or some rows of a large one (one image through Real-ESRGAN), so that the patches stay within
+/// [`TILE_FLOATS`] and every thread has tiles to work on.
 ///
 /// # Panics
 /// When a slice's length does not match `geometry`, or the kernel does not fit the padded
@@ -34,74 +52,93 @@ pub fn conv2d_forward(x: &[f32], weight: &[f32], geometry: &ConvGeometry) -> Vec
     if g.batch == 0 || sample_len == 0 {
         return output;
     }
-    let depth_target = (BLOCK_FLOATS / columns.max(1)).min(BLOCK_POSITIONS);
-    let samples_per_block = (depth_target / positions.max(1)).clamp(1, g.batch);
-    let tasks = rayon::current_num_threads().clamp(1, g.batch);
-    let per_task = g.batch.div_ceil(tasks);
-    let parallelism = if tasks == 1 {
-        gemm::Parallelism::Rayon(0)
+    let depth_target = (TILE_FLOATS / columns.max(1)).clamp(1, TILE_POSITIONS);
+    let mut tiles = Vec::new();
+    if positions >= depth_target || g.batch == 1 {
+        let threads = rayon::current_num_threads();
+        // Rows per tile: within the target, and enough tiles for every thread.
+        let fit = (depth_target / ow.max(1)).max(1);
+        let spread = oh.div_ceil(threads.div_ceil(g.batch).max(1)).max(1);
+        let rows_per_tile = fit.min(spread);
+        for b in 0..g.batch {
+            for start in (0..oh).step_by(rows_per_tile) {
+                tiles.push(Tile {
+                    first: b,
+                    count: 1,
+                    rows: start..(start + rows_per_tile).min(oh),
+                });
+            }
+        }
     } else {
-        gemm::Parallelism::None
-    };
-    output
-        .par_chunks_mut(per_task * sample_len)
-        .enumerate()
-        .for_each(|(task, task_output)| {
-            let first = task * per_task;
-            let samples = task_output.len() / sample_len;
-            let mut patches = Vec::new();
-            let mut rows = Vec::new();
-            for start in (0..samples).step_by(samples_per_block) {
-                let count = samples_per_block.min(samples - start);
-                let depth = count * positions;
-                patches.clear();
-                patches.resize(columns * depth, 0.0);
-                for j in 0..count {
-                    im2col(
-                        x,
-                        g,
-                        first + start + j,
-                        [oh, ow],
-                        &mut patches,
-                        depth,
-                        j * positions,
-                    );
-                }
-                rows.clear();
-                rows.resize(g.channels_out * depth, 0.0);
-                // rows[co, k] = Σ_n weight[co, n] · patches[n, k]
-                // SAFETY: `rows` is [C_out, depth] row-major, `weight` [C_out, columns]
-                // row-major, `patches` [columns, depth] row-major.
+        let threads = rayon::current_num_threads();
+        let per_tile = (depth_target / positions)
+            .min(g.batch.div_ceil(threads))
+            .max(1);
+        for first in (0..g.batch).step_by(per_tile) {
+            tiles.push(Tile {
+                first,
+                count: per_tile.min(g.batch - first),
+                rows: 0..oh,
+            });
+        }
+    }
+    let out = Output(output.as_mut_ptr());
+    let out = &out;
+    tiles.par_iter().for_each(|tile| {
+        let tile_positions = tile.rows.len() * ow;
+        let depth = tile.count * tile_positions;
+        let mut patches = vec![0.0f32; columns * depth];
+        for j in 0..tile.count {
+            im2col(
+                x,
+                g,
+                tile.first + j,
+                ow,
+                tile.rows.clone(),
+                &mut patches,
+                depth,
+                j * tile_positions,
+            );
+        }
+        let mut rows = vec![0.0f32; g.channels_out * depth];
+        // rows[co, k] = Σ_n weight[co, n] · patches[n, k]
+        // SAFETY: `rows` is [C_out, depth] row-major, `weight` [C_out, columns] row-major,
+        // `patches` [columns, depth] row-major.
+        unsafe {
+            gemm::gemm(
+                g.channels_out,
+                depth,
+                columns,
+                rows.as_mut_ptr(),
+                1,
+                depth as isize,
+                false,
+                weight.as_ptr(),
+                1,
+                columns as isize,
+                patches.as_ptr(),
+                1,
+                depth as isize,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+        for j in 0..tile.count {
+            for co in 0..g.channels_out {
+                let from = &rows[co * depth + j * tile_positions..][..tile_positions];
+                let at =
+                    ((tile.first + j) * g.channels_out + co) * positions + tile.rows.start * ow;
+                // SAFETY: `at..at + tile_positions` lies in plane (sample, co) at this tile's
+                // rows; tiles cover disjoint samples or disjoint rows of one sample.
                 unsafe {
-                    gemm::gemm(
-                        g.channels_out,
-                        depth,
-                        columns,
-                        rows.as_mut_ptr(),
-                        1,
-                        depth as isize,
-                        false,
-                        weight.as_ptr(),
-                        1,
-                        columns as isize,
-                        patches.as_ptr(),
-                        1,
-                        depth as isize,
-                        0.0,
-                        1.0,
-                        false,
-                        false,
-                        false,
-                        parallelism,
-                    );
-                }
-                for j in 0..count {
-                    let sample = &mut task_output[(start + j) * sample_len..][..sample_len];
-                    for (co, plane) in sample.chunks_mut(positions).enumerate() {
-                        plane.copy_from_slice(&rows[co * depth + j * positions..][..positions]);
-                    }
+                    std::ptr::copy_nonoverlapping(from.as_ptr(), out.0.add(at), tile_positions);
                 }
             }
-        });
+        }
+    });
     output
 }

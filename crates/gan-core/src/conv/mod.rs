@@ -1,11 +1,14 @@
 //! The networks' convolutions, with faster weight gradients on the CPU.
 //!
 //! [`conv2d`] and [`conv_transpose2d`] compute what `burn::tensor::module`'s functions of the
-//! same names compute. On flex (the CPU backend), for one group, no dilation and no bias, their
-//! weight gradient is our column GEMM ([`weight_gradient`]) instead of Burn's default
-//! composition, which runs 2–10x slower at DCGAN's shapes (`cargo bench --bench conv_ops`);
-//! the forward pass and the input gradient stay the backend's own. Everything else (WGPU,
-//! CUDA, ndarray, grouped or dilated convolutions, a bias) goes to Burn's functions unchanged.
+//! same names compute. On flex (the CPU backend), for one group, no dilation and symmetric
+//! padding, they run our own kernels: the forward convolution ([`forward`]) and the transposed
+//! one ([`transposed`]) as one GEMM per block of samples, each the other's input gradient, and
+//! the weight gradients as column GEMMs ([`weight_gradient`]), where flex runs one narrow GEMM
+//! per sample or per channel (`cargo bench --bench conv_ops` has both, layer by layer). A
+//! convolution's bias is added after it. Everything else (WGPU, CUDA, ndarray, grouped or
+//! dilated convolutions, output padding of a transposed convolution) goes to Burn's functions
+//! unchanged.
 
 pub mod extension;
 pub mod forward;
@@ -47,8 +50,7 @@ pub fn conv2d(
     options: ConvOptions<2>,
 ) -> Tensor<4> {
     let [(top, bottom), (left, right)] = options.padding;
-    let fast = bias.is_none()
-        && options.groups == 1
+    let fast = options.groups == 1
         && options.dilation == [1, 1]
         && top == bottom
         && left == right
@@ -56,11 +58,18 @@ pub fn conv2d(
     if !fast {
         return module::conv2d(x, weight, bias, options);
     }
-    Tensor::from_dispatch(<Dispatch as FastConv>::fast_conv2d(
+    let y: Tensor<4> = Tensor::from_dispatch(<Dispatch as FastConv>::fast_conv2d(
         x.into_dispatch(),
         weight.into_dispatch(),
         options,
-    ))
+    ));
+    match bias {
+        Some(bias) => {
+            let channels = bias.dims()[0];
+            y + bias.reshape([1, channels, 1, 1])
+        }
+        None => y,
+    }
 }
 
 /// `conv_transpose2d(x, weight, bias)`, as `burn::tensor::module::conv_transpose2d`.

@@ -94,7 +94,7 @@ pub fn conv2d_weight_gradient(x: &[f32], output_grad: &[f32], geometry: &ConvGeo
                 rows.clear();
                 rows.resize(g.channels_out * depth, 0.0);
                 for (j, b) in (start..end).enumerate() {
-                    im2col(x, g, b, [oh, ow], &mut patches, depth, j * positions);
+                    im2col(x, g, b, ow, 0..oh, &mut patches, depth, j * positions);
                     for co in 0..g.channels_out {
                         let from = (b * g.channels_out + co) * positions;
                         let to = co * depth + j * positions;
@@ -144,14 +144,17 @@ pub fn conv2d_weight_gradient(x: &[f32], output_grad: &[f32], geometry: &ConvGeo
     total
 }
 
-/// Writes sample `b`'s patches into `patches` (`[C_in·kh·kw, depth]`, row-major) at column
-/// offset `offset`: row `(ci, r, s)`, column `offset + oy·W_out + ox` holds
-/// `x[b, ci, oy·stride - pad + r, ox·stride - pad + s]`, zero outside the image.
+/// Writes the patches of sample `b`'s output rows `rows` into `patches`
+/// (`[C_in·kh·kw, depth]`, row-major) at column offset `offset`: row `(ci, r, s)`, column
+/// `offset + (oy - rows.start)·W_out + ox` holds `x[b, ci, oy·stride - pad + r, ox·stride - pad
+/// + s]`, zero outside the image.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn im2col(
     x: &[f32],
     g: &ConvGeometry,
     b: usize,
-    [oh, ow]: [usize; 2],
+    ow: usize,
+    rows: std::ops::Range<usize>,
     patches: &mut [f32],
     depth: usize,
     offset: usize,
@@ -165,9 +168,9 @@ pub(crate) fn im2col(
         for r in 0..kh {
             for s in 0..kw {
                 let row = (ci * kh + r) * kw + s;
-                let out = &mut patches[row * depth + offset..][..oh * ow];
-                for oy in 0..oh {
-                    let line = &mut out[oy * ow..][..ow];
+                let out = &mut patches[row * depth + offset..][..rows.len() * ow];
+                for (i, oy) in rows.clone().enumerate() {
+                    let line = &mut out[i * ow..][..ow];
                     let iy = (oy * sh + r) as isize - ph as isize;
                     if iy < 0 || iy >= h as isize {
                         line.fill(0.0);

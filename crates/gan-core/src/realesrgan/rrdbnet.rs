@@ -7,6 +7,7 @@ use super::graph::{ConvLayer, GraphCheck};
 use super::nearest_upsample;
 use crate::ConfigError;
 use crate::activation::leaky_relu;
+use crate::conv::conv2d_layer as conv;
 use crate::error::{NcnnError, check_nonzero};
 use crate::params::initialize_now;
 use crate::realesrgan::ncnn::NcnnModel;
@@ -59,27 +60,26 @@ pub struct ResidualDenseBlock {
 impl ResidualDenseBlock {
     /// `[B, num_feat, H, W]` to the same shape.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x1 = leaky_relu(self.conv1.forward(x.clone()), SLOPE);
+        let x1 = leaky_relu(conv(&self.conv1, x.clone()), SLOPE);
         let x2 = leaky_relu(
-            self.conv2
-                .forward(Tensor::cat(vec![x.clone(), x1.clone()], 1)),
+            conv(&self.conv2, Tensor::cat(vec![x.clone(), x1.clone()], 1)),
             SLOPE,
         );
         let x3 = leaky_relu(
-            self.conv3
-                .forward(Tensor::cat(vec![x.clone(), x1.clone(), x2.clone()], 1)),
+            conv(
+                &self.conv3,
+                Tensor::cat(vec![x.clone(), x1.clone(), x2.clone()], 1),
+            ),
             SLOPE,
         );
         let x4 = leaky_relu(
-            self.conv4.forward(Tensor::cat(
-                vec![x.clone(), x1.clone(), x2.clone(), x3.clone()],
-                1,
-            )),
+            conv(
+                &self.conv4,
+                Tensor::cat(vec![x.clone(), x1.clone(), x2.clone(), x3.clone()], 1),
+            ),
             SLOPE,
         );
-        let x5 = self
-            .conv5
-            .forward(Tensor::cat(vec![x.clone(), x1, x2, x3, x4], 1));
+        let x5 = conv(&self.conv5, Tensor::cat(vec![x.clone(), x1, x2, x3, x4], 1));
         x5.mul_scalar(RESIDUAL_SCALE).add(x)
     }
 }
@@ -131,16 +131,18 @@ impl RrdbNet {
 
     /// `[B, num_in_ch, H, W]` to `[B, num_out_ch, 4H, 4W]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let feat = self.conv_first.forward(x);
+        let feat = conv(&self.conv_first, x);
         let mut trunk = feat.clone();
         for block in &self.body {
             trunk = block.forward(trunk);
         }
-        let feat = feat.add(self.conv_body.forward(trunk));
-        let feat = leaky_relu(self.conv_up1.forward(nearest_upsample(feat, 2)), SLOPE);
-        let feat = leaky_relu(self.conv_up2.forward(nearest_upsample(feat, 2)), SLOPE);
-        self.conv_last
-            .forward(leaky_relu(self.conv_hr.forward(feat), SLOPE))
+        let feat = feat.add(conv(&self.conv_body, trunk));
+        let feat = leaky_relu(conv(&self.conv_up1, nearest_upsample(feat, 2)), SLOPE);
+        let feat = leaky_relu(conv(&self.conv_up2, nearest_upsample(feat, 2)), SLOPE);
+        conv(
+            &self.conv_last,
+            leaky_relu(conv(&self.conv_hr, feat), SLOPE),
+        )
     }
 }
 

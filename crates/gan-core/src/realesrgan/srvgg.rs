@@ -58,7 +58,7 @@ impl SrVggNetCompact {
         let base = nearest_upsample(x.clone(), self.upscale);
         let mut out = x;
         for (index, conv) in self.convs.iter().enumerate() {
-            out = conv.forward(out);
+            out = crate::conv::conv2d_layer(conv, out);
             if let Some(activation) = self.activations.get(index) {
                 out = activation.forward(out);
             }
