@@ -431,7 +431,7 @@ impl Checkpoint {
     /// trained with binary cross-entropy (DCGAN, CAN), not as a critic (WGAN-GP) or with the
     /// hinge loss, whose outputs are scores.
     pub fn gives_probability(&self) -> bool {
-        matches!(self.metadata.objective.as_str(), "dcgan" | "can")
+        crate::objective::definition::gives_probability(&self.metadata.objective)
     }
 
     /// The discriminator's verdict on image files (see [`judge_images`]): P(real) when it

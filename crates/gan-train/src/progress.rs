@@ -10,6 +10,7 @@ const LOG_EVERY: usize = 10;
 pub(crate) struct Progress {
     bar: ProgressBar,
     extra_names: Vec<&'static str>,
+    score_labels: [&'static str; 2],
     quiet: bool,
 }
 
@@ -19,6 +20,7 @@ impl Progress {
         done: usize,
         quiet: bool,
         extra_names: Vec<&'static str>,
+        score_labels: [&'static str; 2],
     ) -> Self {
         let bar = ProgressBar::with_draw_target(
             Some(total_steps as u64),
@@ -38,6 +40,7 @@ impl Progress {
         Self {
             bar,
             extra_names,
+            score_labels,
             quiet,
         }
     }
@@ -49,8 +52,9 @@ impl Progress {
             .zip(&m.extra)
             .map(|(name, value)| format!(" {name} {value:.2}"))
             .collect();
+        let [real, fake] = self.score_labels;
         let message = format!(
-            "loss_D {:.3} loss_G {:.3} D(x) {:.2} D(G(z)) {:.2}{extra} | {:.1} img/s",
+            "loss_D {:.3} loss_G {:.3} {real} {:.2} {fake} {:.2}{extra} | {:.1} img/s",
             m.discriminator_loss,
             m.generator_loss,
             m.real_score,

@@ -40,6 +40,10 @@ impl<D: Module, O: Objective<D>> Objective<D> for Augmented<'_, O> {
         self.inner.name()
     }
 
+    fn scores_are_probabilities(&self) -> bool {
+        self.inner.scores_are_probabilities()
+    }
+
     fn discriminator_steps(&self) -> usize {
         self.inner.discriminator_steps()
     }

@@ -86,9 +86,62 @@ pub trait Objective<D: Module>: Send + Sync {
 
     /// The objective's settings, for checkpoint metadata.
     fn settings(&self) -> serde_json::Value;
+
+    /// Whether [`DiscriminatorStep::real_score`] and the fake scores are probabilities (the
+    /// mean sigmoid of cross-entropy logits) rather than raw outputs (hinge margins, critic
+    /// scores). Decided by [`name`](Objective::name) through [`gives_probability`].
+    fn scores_are_probabilities(&self) -> bool {
+        gives_probability(self.name())
+    }
+}
+
+/// Whether the objective called `name` (as in checkpoint metadata) trains a discriminator
+/// whose output is a probability: cross-entropy's `dcgan` and `can`.
+pub fn gives_probability(name: &str) -> bool {
+    matches!(name, "dcgan" | "can")
+}
+
+/// How logs name the mean discriminator outputs on real and generated images: `D(x)` and
+/// `D(G(z))` for probabilities, `score(x)` and `score(G(z))` for raw outputs.
+pub fn score_labels(probabilities: bool) -> [&'static str; 2] {
+    if probabilities {
+        ["D(x)", "D(G(z))"]
+    } else {
+        ["score(x)", "score(G(z))"]
+    }
 }
 
 /// The mean sigmoid of logits, detached: D(x) or D(G(z)) as a probability.
 pub(crate) fn mean_probability(logits: Tensor<2>) -> Tensor<1> {
     sigmoid(logits.detach()).mean()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objective::{Augmented, CreativeAdversarial, Hinge, NonSaturating, WassersteinGp};
+    use gan_core::can::CanDiscriminator;
+    use gan_core::dcgan::DcganDiscriminator;
+    use gan_core::wgan::DcganCritic;
+
+    /// Cross-entropy objectives log probabilities; hinge margins and critic scores are raw,
+    /// with or without augmentation, and logs name them accordingly.
+    #[test]
+    fn which_objectives_log_probabilities() {
+        let probabilities = |o: &dyn Objective<DcganDiscriminator>| o.scores_are_probabilities();
+        assert!(probabilities(&NonSaturating::default()));
+        assert!(!probabilities(&Hinge::default()));
+        let hinge = Hinge::default();
+        let augmented = Augmented {
+            inner: &hinge,
+            augment: None,
+        };
+        assert!(!probabilities(&augmented));
+        let critic: &dyn Objective<DcganCritic> = &WassersteinGp::default();
+        assert!(!critic.scores_are_probabilities());
+        let can: &dyn Objective<CanDiscriminator> = &CreativeAdversarial::default();
+        assert!(can.scores_are_probabilities());
+        assert_eq!(score_labels(true), ["D(x)", "D(G(z))"]);
+        assert_eq!(score_labels(false), ["score(x)", "score(G(z))"]);
+    }
 }

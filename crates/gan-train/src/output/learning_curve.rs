@@ -32,6 +32,10 @@ pub struct LearningCurveConfig {
     /// metrics and FID when there are any.
     #[config(default = 360)]
     pub panel_height: u32,
+    /// Whether the discriminator's outputs are probabilities (cross-entropy objectives) or raw
+    /// scores (hinge margins, critic scores): names the second panel and its lines.
+    #[config(default = true)]
+    pub probabilities: bool,
 }
 
 /// The colour of the FID line.
@@ -202,19 +206,20 @@ impl LearningCurveConfig {
                 values: column(&|m| Some(m.generator_loss)),
             },
         ];
+        let [real, fake] = crate::objective::definition::score_labels(self.probabilities);
         let scores = [
             Series {
-                name: "D(x)".into(),
+                name: real.into(),
                 color: RGBColor(44, 160, 44),
                 values: column(&|m| Some(m.real_score)),
             },
             Series {
-                name: "D(G(z)) D step".into(),
+                name: format!("{fake} D step"),
                 color: RGBColor(255, 127, 14),
                 values: column(&|m| Some(m.fake_score_before)),
             },
             Series {
-                name: "D(G(z)) G step".into(),
+                name: format!("{fake} G step"),
                 color: RGBColor(148, 103, 189),
                 values: column(&|m| Some(m.fake_score_after)),
             },
@@ -238,7 +243,11 @@ impl LearningCurveConfig {
             draw_panel(&areas[0], "losses", steps.clone(), &losses, false).map_err(failed)?;
             draw_panel(
                 &areas[1],
-                "discriminator outputs",
+                if self.probabilities {
+                    "discriminator outputs: P(real)"
+                } else {
+                    "discriminator outputs: raw scores"
+                },
                 steps.clone(),
                 &scores,
                 true,

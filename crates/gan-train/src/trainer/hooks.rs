@@ -26,6 +26,10 @@ pub(crate) struct RunRecord {
     pub objective: &'static str,
     pub objective_settings: serde_json::Value,
     pub extra_names: Vec<&'static str>,
+    /// Whether the discriminator's outputs are probabilities ([`Objective::scores_are_probabilities`]).
+    ///
+    /// [`Objective::scores_are_probabilities`]: crate::objective::Objective::scores_are_probabilities
+    pub probabilities: bool,
 }
 
 /// The run's outputs, written as the steps go.
@@ -182,7 +186,8 @@ impl<'a> Hooks<'a> {
             ];
             save_grid(images, &path, &text)?;
             progress.println(format!("step {step}: samples {}", path.display()));
-            if let Err(err) = LearningCurveConfig::new().refresh(&self.run) {
+            let curve = LearningCurveConfig::new().with_probabilities(self.record.probabilities);
+            if let Err(err) = curve.refresh(&self.run) {
                 progress.warn(format!("warning: learning curve not drawn: {err}"));
             }
         }
@@ -243,6 +248,7 @@ impl<'a> Hooks<'a> {
             learning_curve: self.run.learning_curve(),
             progress_gif,
             extra_names: self.record.extra_names,
+            score_labels: crate::objective::definition::score_labels(self.record.probabilities),
             fid_csv: self.fid.as_ref().map(|_| self.run.fid_log()),
             fid: self.fid_history,
             seconds: 0.0,

@@ -34,6 +34,9 @@ pub struct TrainingSummary {
     pub progress_gif: Option<PathBuf>,
     /// Names of the objective's own metrics ([`StepMetrics::extra`]).
     pub extra_names: Vec<&'static str>,
+    /// How the mean discriminator outputs are named: `D(x)`, `D(G(z))` for probabilities,
+    /// `score(x)`, `score(G(z))` for raw outputs (hinge margins, critic scores).
+    pub score_labels: [&'static str; 2],
     /// The FID measurements this call made (with `TrainingConfig::fid`).
     pub fid: Vec<FidPoint>,
     /// The FID log, when FID was measured.
@@ -49,9 +52,10 @@ impl fmt::Display for TrainingSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "trained {} steps", self.steps)?;
         if let Some(m) = self.history.last() {
+            let [real, fake] = self.score_labels;
             writeln!(
                 f,
-                "last step: loss_D {:.4}, loss_G {:.4}, D(x) {:.3}, D(G(z)) {:.3}, {:.1} images/s",
+                "last step: loss_D {:.4}, loss_G {:.4}, {real} {:.3}, {fake} {:.3}, {:.1} images/s",
                 m.discriminator_loss,
                 m.generator_loss,
                 m.real_score,

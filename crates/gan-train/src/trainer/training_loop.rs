@@ -110,8 +110,10 @@ where
         objective: objective.name(),
         objective_settings: objective.settings(),
         extra_names: objective.metric_names(),
+        probabilities: objective.scores_are_probabilities(),
     };
     let extra_names = record.extra_names.clone();
+    let score_labels = crate::objective::definition::score_labels(record.probabilities);
     let mut hooks = Hooks::open(
         run.clone(),
         record,
@@ -122,7 +124,13 @@ where
         device,
     )?;
 
-    let progress = Progress::new(plan.total_steps, state.step, config.quiet, extra_names);
+    let progress = Progress::new(
+        plan.total_steps,
+        state.step,
+        config.quiet,
+        extra_names,
+        score_labels,
+    );
     let loader = PrefetchLoader::new(
         config.batch_size,
         config.loader_workers,
