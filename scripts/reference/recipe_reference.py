@@ -14,6 +14,10 @@ Writes crates/gan-core/tests/fixtures/recipe.json. Run from the repository root:
   weight and the updated u after two forwards, and the output of a third in eval mode.
 - Hinge loss (Lim & Ye 2017; Miyato et al. 2018): discriminator mean(relu(1 - D(x))) +
   mean(relu(1 + D(G(z)))), generator -mean(D(G(z))).
+- R1 (Mescheder et al. 2018) on a spectrally normalised DCGAN discriminator at 32x32 (feature
+  maps 4): mean over images of |grad_x D(x)|^2 by autograd.grad(create_graph=True), and its
+  gradient for every convolution's weight by the double backward; one training forward, so
+  each layer runs one power iteration from its given u.
 """
 import json
 import math
@@ -165,11 +169,53 @@ def hinge_case():
     }
 
 
+# --- R1 on a spectrally normalised DCGAN discriminator ----------------------------------
+
+def r1_case():
+    layers = [(3, 4, 2, 1), (4, 8, 2, 1), (8, 16, 2, 1), (16, 1, 1, 0)]
+    convs, u0s = [], []
+    for i, (c_in, c_out, stride, padding) in enumerate(layers):
+        conv = nn.Conv2d(c_in, c_out, 4, stride=stride, padding=padding, bias=False)
+        with torch.no_grad():
+            conv.weight.copy_(pattern(list(conv.weight.shape), 0.3 + i) * 0.2)
+        u0 = F.normalize(pattern([c_out], 1.1 + i), dim=0, eps=1e-12)
+        conv = nn.utils.parametrizations.spectral_norm(conv, n_power_iterations=1, eps=1e-12)
+        param = conv.parametrizations.weight[0]
+        with torch.no_grad():
+            param._u.copy_(u0)
+            weight_mat = conv.parametrizations.weight.original.flatten(1)
+            param._v.copy_(F.normalize(weight_mat.t() @ u0, dim=0, eps=1e-12))
+        conv.train()
+        convs.append(conv)
+        u0s.append(u0)
+    x = (pattern([2, 3, 32, 32], 0.5)).requires_grad_(True)
+    h = x
+    for conv in convs[:-1]:
+        h = F.leaky_relu(conv(h), 0.2)
+    logits = convs[-1](h).reshape(2, 1)
+    (grad,) = torch.autograd.grad(logits.sum(), x, create_graph=True)
+    r1 = grad.pow(2).flatten(1).sum(1).mean()
+    r1.backward()
+    return {
+        "layers": [list(layer) for layer in layers],
+        "weights": [c.parametrizations.weight.original.detach().flatten().tolist() for c in convs],
+        "u0": [u.tolist() for u in u0s],
+        "input": x.detach().flatten().tolist(),
+        "logits": logits.detach().flatten().tolist(),
+        "input_gradient": grad.detach().flatten().tolist(),
+        "r1": r1.item(),
+        "weight_gradients": [
+            c.parametrizations.weight.original.grad.flatten().tolist() for c in convs
+        ],
+    }
+
+
 def main():
     out = {
         "diff_augment": diff_augment_case(),
         "spectral_norm": spectral_norm_case(),
         "hinge": hinge_case(),
+        "r1": r1_case(),
     }
     path = os.path.join("crates", "gan-core", "tests", "fixtures", "recipe.json")
     with open(path, "w") as f:

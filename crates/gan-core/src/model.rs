@@ -61,4 +61,16 @@ pub trait Discriminator: Module {
     /// - `images`: `[batch, channels, height, width]`
     /// - returns: `[batch, 1]`
     fn logits(&self, images: Tensor<4>) -> Tensor<2>;
+
+    /// The logits and the exact gradient of their sum with respect to the images, as an
+    /// ordinary differentiable computation (so penalties on it, such as R1, get exact
+    /// weight gradients from first-order autodiff), or `None` when this discriminator has
+    /// none (BatchNorm couples a batch's images; CAN and MLP discriminators do not state one).
+    ///
+    /// - `images`: `[batch, channels, height, width]`
+    /// - returns: logits `[batch, 1]` and gradient `[batch, channels, height, width]`
+    fn exact_input_gradient(&self, images: Tensor<4>) -> Option<(Tensor<2>, Tensor<4>)> {
+        let _ = images;
+        None
+    }
 }

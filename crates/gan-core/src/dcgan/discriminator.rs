@@ -182,4 +182,9 @@ impl Discriminator for DcganDiscriminator {
     fn logits(&self, images: Tensor<4>) -> Tensor<2> {
         self.forward(images)
     }
+
+    fn exact_input_gradient(&self, images: Tensor<4>) -> Option<(Tensor<2>, Tensor<4>)> {
+        self.has_exact_input_gradient()
+            .then(|| crate::wgan::InputGradient::scores_and_input_gradient(self, images))
+    }
 }

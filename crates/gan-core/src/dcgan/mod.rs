@@ -9,6 +9,7 @@
 mod discriminator;
 mod generator;
 mod init;
+mod input_gradient;
 
 pub use discriminator::{DcganDiscriminator, DcganDiscriminatorConfig};
 pub use generator::{DcganGenerator, DcganGeneratorConfig};

@@ -16,7 +16,7 @@ pub use hinge::{hinge_discriminator_loss, hinge_generator_loss};
 pub use labels::LabelConfig;
 pub use penalty::{
     Penalty, finite_difference_gradient_penalty, gradient_norms, gradient_penalty, interpolate,
-    r1_penalty,
+    r1_of_gradient, r1_penalty,
 };
 pub use style::{
     StyleAmbiguity, log_one_minus_softmax, style_accuracy, style_ambiguity_loss,

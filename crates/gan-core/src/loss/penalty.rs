@@ -55,7 +55,12 @@ pub fn gradient_penalty<C: InputGradient>(
 ///
 /// - `real`: `[B, C, H, W]`
 pub fn r1_penalty<C: InputGradient>(critic: &C, real: Tensor<4>) -> Penalty {
-    let gradient = critic.input_gradient(real);
+    r1_of_gradient(critic.input_gradient(real))
+}
+
+/// The R1 penalty `mean(‖g‖₂²)` of input gradients `g`, `[B, C, H, W]` (from
+/// [`InputGradient`] or `Discriminator::exact_input_gradient`), differentiable through them.
+pub fn r1_of_gradient(gradient: Tensor<4>) -> Penalty {
     let [batch, ..] = gradient.dims();
     let squared: Tensor<1> = gradient
         .flatten::<2>(1, 3)

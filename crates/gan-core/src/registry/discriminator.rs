@@ -136,4 +136,13 @@ impl Discriminator for DiscriminatorModel {
             Self::Mlp(d) => d.logits(images),
         }
     }
+
+    fn exact_input_gradient(&self, images: Tensor<4>) -> Option<(Tensor<2>, Tensor<4>)> {
+        match self {
+            Self::Dcgan(d) => d.exact_input_gradient(images),
+            Self::Can(d) => d.exact_input_gradient(images),
+            Self::Critic(d) => d.exact_input_gradient(images),
+            Self::Mlp(d) => d.exact_input_gradient(images),
+        }
+    }
 }

@@ -184,4 +184,8 @@ impl Discriminator for DcganCritic {
     fn logits(&self, images: Tensor<4>) -> Tensor<2> {
         self.forward(images)
     }
+
+    fn exact_input_gradient(&self, images: Tensor<4>) -> Option<(Tensor<2>, Tensor<4>)> {
+        Some(self.scores_and_input_gradient(images))
+    }
 }
