@@ -3,7 +3,7 @@
 //! gives the average; checkpoint retention keeps every Nth.
 
 use burn::prelude::*;
-use gan_core::Generator;
+use gan_core::{Discriminator, Generator};
 use gan_core::augment::DiffAugment;
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan_core::registry::{Architecture, GeneratorConfig};
@@ -136,4 +136,109 @@ fn checkpoints_at_multiples_of_keep_every_are_kept_for_good() {
         .collect();
     kept.sort();
     assert_eq!(kept, ["step-00000003", "step-00000006", "step-00000007"]);
+}
+
+/// R1 adds `γ/2 · mean ‖∇ₓD(x)‖²` to the discriminator's loss, from the same forward pass as
+/// the real logits, logs the penalty as `r1`, and trains (finite, positive penalties).
+#[test]
+fn r1_adds_its_weighted_penalty_and_trains() {
+    let device = device().autodiff();
+    let make = || {
+        gan_core::device::seeded(&device, 3, || {
+            DcganDiscriminatorConfig::new()
+                .with_image_size(SIZE)
+                .with_feature_maps(8)
+                .with_spectral_norm(true)
+                .init(&device)
+                .unwrap()
+        })
+    };
+    let real = gan_data::PaintingBatch {
+        images: gan_core::device::seeded(&device, 5, || {
+            Tensor::<4>::random(
+                [4, 3, SIZE, SIZE],
+                burn::tensor::Distribution::Uniform(-1.0, 1.0),
+                &device,
+            )
+        }),
+        labels: None,
+    };
+    let fake = gan_core::device::seeded(&device, 4, || {
+        Tensor::<4>::random(
+            [4, 3, SIZE, SIZE],
+            burn::tensor::Distribution::Uniform(-1.0, 1.0),
+            &device,
+        )
+    });
+    let random = StepRandom::new(1);
+    let gamma = 4.0;
+    let plain =
+        Objective::discriminator_step(&Hinge::default(), &make(), &real, fake.clone(), &random);
+    let with_r1 = Objective::discriminator_step(
+        &Hinge::with_r1(gamma),
+        &make(),
+        &real,
+        fake.clone(),
+        &random,
+    );
+    let (_, gradient) = make().exact_input_gradient(real.images.clone()).unwrap();
+    let r1: f32 = gan_core::loss::r1_of_gradient(gradient).value.into_scalar();
+    let logged: f32 = with_r1.metrics[0].clone().into_scalar();
+    let difference: f32 = (with_r1.loss - plain.loss).into_scalar();
+    assert!(r1 > 0.0);
+    assert!((logged - r1).abs() <= 1e-5 * r1, "logged {logged}, R1 {r1}");
+    assert!(
+        (difference - gamma as f32 / 2.0 * r1).abs() <= 1e-4 * difference.abs(),
+        "loss grew by {difference}, γ/2·R1 = {}",
+        gamma as f32 / 2.0 * r1
+    );
+    let names: Vec<&str> = Objective::<gan_core::dcgan::DcganDiscriminator>::metric_names(
+        &NonSaturating::default().with_r1(1.0),
+    );
+    assert_eq!(names, ["r1"]);
+
+    // In the loop: three steps, the penalty logged each step.
+    let out = tempfile::tempdir().unwrap();
+    let generator = DcganGeneratorConfig::new()
+        .with_image_size(SIZE)
+        .with_feature_maps(8)
+        .with_latent_dim(16);
+    let discriminator = DcganDiscriminatorConfig::new()
+        .with_image_size(SIZE)
+        .with_feature_maps(8)
+        .with_spectral_norm(true);
+    let (_, summary) = train_models(
+        Architecture::Dcgan,
+        &generator,
+        &discriminator,
+        &Hinge::with_r1(1.0),
+        &embedded(40),
+        &recipe(3),
+        out.path(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(summary.extra_names, ["r1"]);
+    assert!(
+        summary
+            .history
+            .iter()
+            .all(|m| m.extra[0].is_finite() && m.extra[0] > 0.0)
+    );
+}
+
+/// R1 with a BatchNorm discriminator (no exact input gradient) is refused before training.
+#[test]
+fn r1_without_an_exact_input_gradient_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let experiment = Experiment::dcgan(32)
+        .with_objective(Hinge::with_r1(1.0))
+        .with_run_dir(out.path().join("run"));
+    let err = experiment.train(&device()).unwrap_err().to_string();
+    assert!(err.contains("R1") && err.contains("spectral"), "{err}");
+    let negative = Experiment::dcgan_small_data(32)
+        .with_objective(Hinge::with_r1(-1.0))
+        .with_run_dir(out.path().join("run"));
+    let err = negative.train(&device()).unwrap_err().to_string();
+    assert!(err.contains("R1 weight"), "{err}");
 }

@@ -167,6 +167,19 @@ impl Experiment {
     /// models with [`Checkpoint::open`](crate::checkpoint::Checkpoint::open).
     pub fn train(&self, device: &Device) -> Result<TrainingSummary, TrainError> {
         self.objective.validate()?;
+        let exact_input_gradient = match &self.discriminator {
+            DiscriminatorConfig::Dcgan(d) => d.spectral_norm,
+            DiscriminatorConfig::Critic(_) => true,
+            _ => false,
+        };
+        if self.objective.r1_gamma() > 0.0 && !exact_input_gradient {
+            return Err(TrainError::Invalid(
+                "R1 needs a discriminator whose input gradient is exact: a DCGAN discriminator \
+                 with spectral normalisation (--spectral-norm; the small-data recipe has it), \
+                 not BatchNorm, CAN's or the MLP's"
+                    .into(),
+            ));
+        }
         let size = self.image_size();
         if self.discriminator.image_size() != size {
             return Err(TrainError::Invalid(format!(

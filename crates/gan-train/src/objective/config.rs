@@ -37,15 +37,40 @@ impl ObjectiveConfig {
     /// one critic step).
     pub fn validate(&self) -> Result<(), ConfigError> {
         match self {
-            Self::NonSaturating(o) => NonSaturating::new(o.labels.clone()).map(drop),
+            Self::NonSaturating(o) => {
+                check_r1(o.r1_gamma)?;
+                NonSaturating::new(o.labels.clone()).map(drop)
+            }
             Self::CreativeAdversarial(o) => {
                 CreativeAdversarial::new(o.labels.clone(), o.style_weight, o.ambiguity).map(drop)
             }
             Self::WassersteinGp(o) => {
                 WassersteinGp::new(o.penalty_weight, o.critic_steps, o.penalty_gradient).map(drop)
             }
-            Self::Hinge(_) => Ok(()),
+            Self::Hinge(o) => check_r1(o.r1_gamma),
         }
+    }
+
+    /// γ of the R1 penalty the objective adds (0 for none, and for objectives without it).
+    pub fn r1_gamma(&self) -> f64 {
+        match self {
+            Self::NonSaturating(o) => o.r1_gamma,
+            Self::Hinge(o) => o.r1_gamma,
+            Self::CreativeAdversarial(_) | Self::WassersteinGp(_) => 0.0,
+        }
+    }
+}
+
+/// γ of R1: finite and not negative.
+fn check_r1(gamma: f64) -> Result<(), ConfigError> {
+    if gamma.is_finite() && gamma >= 0.0 {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field: "R1 weight γ",
+            range: "[0, ∞)",
+            value: gamma,
+        })
     }
 }
 
@@ -77,6 +102,8 @@ mod tests {
             ObjectiveConfig::from(CreativeAdversarial::default()),
             ObjectiveConfig::from(WassersteinGp::default()),
             ObjectiveConfig::from(Hinge::default()),
+            ObjectiveConfig::from(Hinge::with_r1(10.0)),
+            ObjectiveConfig::from(NonSaturating::default().with_r1(0.5)),
         ];
         for config in configs {
             let settings = match &config {

@@ -4,6 +4,7 @@
 //! - [`Objective`] (in `definition.rs`): the trait, and what each side of a step reports;
 //! - [`NonSaturating`]: DCGAN's; [`CreativeAdversarial`]: CAN's; [`WassersteinGp`]: WGAN-GP's;
 //!   [`Hinge`]: SNGAN's and BigGAN's, for the small-data recipe;
+//! - [`r1`]: the R1 penalty, an option of [`Hinge`] and [`NonSaturating`];
 //! - [`Augmented`]: DiffAugment around any of them (the loop applies it with
 //!   `TrainingConfig::augment`);
 //! - [`ObjectiveConfig`]: the built-in objectives as one serialisable value, as
@@ -18,6 +19,7 @@ pub mod creative;
 pub mod definition;
 pub mod hinge;
 pub mod non_saturating;
+pub mod r1;
 pub mod wasserstein;
 
 pub use augmented::Augmented;

@@ -2,6 +2,7 @@
 //! non-saturating generator loss.
 
 use crate::objective::definition::{DiscriminatorStep, GeneratorStep, Objective, mean_probability};
+use crate::objective::r1::{R1_METRIC, real_logits_with_r1};
 use crate::random::{FAKE_FLIPS_STREAM, REAL_FLIPS_STREAM, StepRandom};
 use burn::prelude::*;
 use gan_core::Discriminator;
@@ -15,13 +16,27 @@ use serde::{Deserialize, Serialize};
 pub struct NonSaturating {
     /// How the discriminator's targets are made.
     pub labels: LabelConfig,
+    /// γ of the R1 penalty `γ/2 · mean ‖∇ₓD(x)‖²` on real images; 0 (the default) is off.
+    #[serde(default, skip_serializing_if = "crate::objective::r1::is_off")]
+    pub r1_gamma: f64,
 }
 
 impl NonSaturating {
     /// The objective with the given label settings (checked).
     pub fn new(labels: LabelConfig) -> Result<Self, gan_core::ConfigError> {
         labels.validate()?;
-        Ok(Self { labels })
+        Ok(Self {
+            labels,
+            r1_gamma: 0.0,
+        })
+    }
+
+    /// This objective with R1 of weight `gamma` (0: none).
+    pub fn with_r1(self, gamma: f64) -> Self {
+        Self {
+            r1_gamma: gamma,
+            ..self
+        }
     }
 }
 
@@ -29,6 +44,7 @@ impl Default for NonSaturating {
     fn default() -> Self {
         Self {
             labels: LabelConfig::new(),
+            r1_gamma: 0.0,
         }
     }
 }
@@ -46,27 +62,40 @@ impl<D: Discriminator> Objective<D> for NonSaturating {
         random: &StepRandom,
     ) -> DiscriminatorStep {
         let device = real.images.device();
-        let real_logits = discriminator.logits(real.images.clone());
+        let (real_logits, r1) =
+            real_logits_with_r1(discriminator, real.images.clone(), self.r1_gamma);
         let fake_logits = discriminator.logits(fake);
         let (n_real, n_fake) = (real_logits.dims()[0], fake_logits.dims()[0]);
+        let (penalty, metrics) = match r1 {
+            Some((penalty, logged)) => (Some(penalty), vec![logged]),
+            None => (None, Vec::new()),
+        };
+        let real_score = mean_probability(real_logits.clone());
+        let fake_score = mean_probability(fake_logits.clone());
+        let loss = discriminator_loss(
+            real_logits,
+            self.labels
+                .real_targets_from(random.uniform(REAL_FLIPS_STREAM, [n_real, 1], &device)),
+            fake_logits,
+            self.labels
+                .fake_targets_from(random.uniform(FAKE_FLIPS_STREAM, [n_fake, 1], &device)),
+        );
         DiscriminatorStep {
-            real_score: mean_probability(real_logits.clone()),
-            fake_score: mean_probability(fake_logits.clone()),
-            metrics: Vec::new(),
-            loss: discriminator_loss(
-                real_logits,
-                self.labels.real_targets_from(random.uniform(
-                    REAL_FLIPS_STREAM,
-                    [n_real, 1],
-                    &device,
-                )),
-                fake_logits,
-                self.labels.fake_targets_from(random.uniform(
-                    FAKE_FLIPS_STREAM,
-                    [n_fake, 1],
-                    &device,
-                )),
-            ),
+            real_score,
+            fake_score,
+            metrics,
+            loss: match penalty {
+                Some(penalty) => loss + penalty,
+                None => loss,
+            },
+        }
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        if self.r1_gamma > 0.0 {
+            vec![R1_METRIC]
+        } else {
+            Vec::new()
         }
     }
 
