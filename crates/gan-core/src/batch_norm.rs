@@ -32,6 +32,26 @@ pub trait FastBatchNorm: Backend {
         (result.output, result.mean, result.variance)
     }
 
+    /// Inference-mode normalisation as one pass: `x·scale[c] + shift[c]` over `[B, C, ...]`,
+    /// then ReLU when `relu`; `scale` and `shift` are `[C]`.
+    fn fast_scale_shift(
+        x: FloatTensor<Self>,
+        scale: FloatTensor<Self>,
+        shift: FloatTensor<Self>,
+        relu: bool,
+    ) -> FloatTensor<Self> {
+        use burn::backend::TensorMetadata;
+        let shape = x.shape();
+        let mut per_channel = vec![1; shape.num_dims()];
+        per_channel[1] = shape[1];
+        let per_channel = burn::tensor::Shape::from(per_channel);
+        let y = Self::float_add(
+            Self::float_mul(x, Self::float_reshape(scale, per_channel.clone())),
+            Self::float_reshape(shift, per_channel),
+        );
+        if relu { Self::relu(y) } else { y }
+    }
+
     /// Gradients of [`fast_batch_norm_train`](FastBatchNorm::fast_batch_norm_train) for `x`,
     /// `gamma` and `beta`.
     fn fast_batch_norm_train_backward(
@@ -198,6 +218,46 @@ mod flex {
             (result.output, result.mean, result.variance)
         }
 
+        fn fast_scale_shift(
+            x: FloatTensor<Self>,
+            scale: FloatTensor<Self>,
+            shift: FloatTensor<Self>,
+            relu: bool,
+        ) -> FloatTensor<Self> {
+            if let (Some([_, c, p]), Some(xs), Some(s), Some(t)) =
+                (layout(&x), f32s(&x), f32s(&scale), f32s(&shift))
+            {
+                use rayon::prelude::*;
+                let mut out = vec![0.0f32; xs.len()];
+                out.par_chunks_mut(p.max(1))
+                    .enumerate()
+                    .for_each(|(plane, o)| {
+                        let (scale, shift) = (s[plane % c], t[plane % c]);
+                        let input = &xs[plane * p..][..o.len()];
+                        if relu {
+                            for (o, &v) in o.iter_mut().zip(input) {
+                                *o = (v * scale + shift).max(0.0);
+                            }
+                        } else {
+                            for (o, &v) in o.iter_mut().zip(input) {
+                                *o = v * scale + shift;
+                            }
+                        }
+                    });
+                return tensor(out, x.shape());
+            }
+            let shape = x.shape();
+            let mut per_channel = vec![1; shape.num_dims()];
+            per_channel[1] = shape[1];
+            let per_channel = Shape::from(per_channel);
+            use burn::backend::ops::{ActivationOps, FloatTensorOps};
+            let y = Self::float_add(
+                Self::float_mul(x, Self::float_reshape(scale, per_channel.clone())),
+                Self::float_reshape(shift, per_channel),
+            );
+            if relu { Self::relu(y) } else { y }
+        }
+
         fn fast_batch_norm_train_backward(
             x: FloatTensor<Self>,
             gamma: FloatTensor<Self>,
@@ -315,14 +375,51 @@ impl<B: Backend + FastBatchNorm, C: CheckpointStrategy> FastBatchNorm for Autodi
     }
 }
 
-/// `norm.forward(x)`, with the training path in two passes each way on flex.
+/// `norm.forward(x)`, with the training path in two passes each way on flex, and inference
+/// in one.
 ///
 /// - `x`: `[B, C, H, W]`; returns the same shape. Updates `norm`'s running statistics in
 ///   training exactly as `BatchNorm::forward` does (momentum, biased batch variance).
 pub fn batch_norm(norm: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
+    normalize(norm, x, false)
+}
+
+/// `relu(norm.forward(x))` as [`batch_norm`], with the ReLU in the same pass in inference.
+///
+/// - `x`: `[B, C, H, W]`; returns the same shape.
+pub fn batch_norm_relu(norm: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
+    normalize(norm, x, true)
+}
+
+fn normalize(norm: &BatchNorm, x: Tensor<4>, relu: bool) -> Tensor<4> {
     let device = x.device();
-    if !(device.is_autodiff() && norm.training.is_enabled() && crate::conv::on_flex(&device)) {
-        return norm.forward(x);
+    if !crate::conv::on_flex(&device) {
+        let y = norm.forward(x);
+        return if relu {
+            burn::tensor::activation::relu(y)
+        } else {
+            y
+        };
+    }
+    if !(device.is_autodiff() && norm.training.is_enabled()) {
+        if device.is_autodiff() {
+            // A frozen layer on the training device: Burn's own path, with gradients.
+            let y = norm.forward(x);
+            return if relu {
+                burn::tensor::activation::relu(y)
+            } else {
+                y
+            };
+        }
+        // Inference: (x − mean)/√(var + ε)·γ + β as one scale and shift per channel.
+        let scale = norm.gamma.val() / norm.running_var.value().add_scalar(norm.epsilon).sqrt();
+        let shift = norm.beta.val() - norm.running_mean.value() * scale.clone();
+        return Tensor::from_dispatch(<Dispatch as FastBatchNorm>::fast_scale_shift(
+            x.into_dispatch(),
+            scale.into_dispatch(),
+            shift.into_dispatch(),
+            relu,
+        ));
     }
     let (output, mean, variance) = <Dispatch as FastBatchNorm>::fast_batch_norm_train(
         x.into_dispatch(),
@@ -342,5 +439,10 @@ pub fn batch_norm(norm: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
         .add(variance.detach().mul_scalar(norm.momentum));
     norm.running_mean.update(running_mean.detach());
     norm.running_var.update(running_var.detach());
-    Tensor::from_dispatch(output)
+    let y = Tensor::from_dispatch(output);
+    if relu {
+        burn::tensor::activation::relu(y)
+    } else {
+        y
+    }
 }

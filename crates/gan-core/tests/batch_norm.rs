@@ -1,12 +1,12 @@
 //! `gan_core::batch_norm::batch_norm` against `BatchNorm::forward`: outputs, the gradients of
 //! input, gamma and beta, and the running statistics after a few training steps, within 1e-5
-//! relative; inference identical.
+//! relative; inference (one pass of scale and shift, with or without ReLU) too.
 
 use burn::module::Param;
 use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use gan_core::batch_norm::batch_norm;
+use gan_core::batch_norm::{batch_norm, batch_norm_relu};
 use gan_core::device::{parse_device, seeded};
 
 fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
@@ -92,7 +92,7 @@ fn training_and_inference_match_burn() {
             assert!(relative(&a, &b) < 1e-5, "{shape:?}: running statistics");
             assert!(a.iter().any(|&v| v != 0.0 && v != 1.0), "statistics moved");
         }
-        // Inference: BatchNorm::forward itself.
+        // Inference: one scale and shift per channel, with or without the ReLU.
         let x = seeded(&device, 9, || {
             Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), &device)
         });
@@ -100,8 +100,14 @@ fn training_and_inference_match_burn() {
         let xi = x.inner();
         let (a, b) = (
             values(batch_norm(&ours, xi.clone())),
-            values(burn.forward(xi)),
+            values(burn.forward(xi.clone())),
         );
-        assert!(relative(&a, &b) < 1e-5);
+        assert!(relative(&a, &b) < 1e-5, "{shape:?}: inference");
+        let (a, b) = (
+            values(batch_norm_relu(&ours, xi.clone())),
+            values(burn::tensor::activation::relu(burn.forward(xi))),
+        );
+        assert!(relative(&a, &b) < 1e-5, "{shape:?}: inference with ReLU");
+        assert!(a.contains(&0.0) && a.iter().all(|&v| v >= 0.0));
     }
 }

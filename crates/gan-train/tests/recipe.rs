@@ -3,10 +3,10 @@
 //! gives the average; checkpoint retention keeps every Nth.
 
 use burn::prelude::*;
-use gan_core::{Discriminator, Generator};
 use gan_core::augment::DiffAugment;
 use gan_core::dcgan::{DcganDiscriminatorConfig, DcganGeneratorConfig};
 use gan_core::registry::{Architecture, GeneratorConfig};
+use gan_core::{Discriminator, Generator};
 use gan_train::sample::latent_noise;
 use gan_train::*;
 use std::path::Path;

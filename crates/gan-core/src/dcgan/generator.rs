@@ -10,7 +10,7 @@ use crate::{ConfigError, Generator};
 use burn::nn::BatchNorm;
 use burn::nn::conv::{ConvTranspose2d, ConvTranspose2dConfig};
 use burn::prelude::*;
-use burn::tensor::activation::{relu, tanh};
+use burn::tensor::activation::tanh;
 
 /// Configuration of a [`DcganGenerator`].
 #[derive(Config, Debug, PartialEq)]
@@ -41,10 +41,7 @@ pub struct UpBlock {
 impl UpBlock {
     /// `[B, C_in, H, W]` to `[B, C_out, H', W']`.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        relu(crate::batch_norm::batch_norm(
-            &self.norm,
-            conv_transpose2d_layer(&self.conv, input),
-        ))
+        crate::batch_norm::batch_norm_relu(&self.norm, conv_transpose2d_layer(&self.conv, input))
     }
 }
 
