@@ -28,8 +28,7 @@ pub trait FastBatchNorm: Backend {
         beta: FloatTensor<Self>,
         epsilon: f64,
     ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
-        let result = Self::batch_norm_train(x, gamma, beta, epsilon);
-        (result.output, result.mean, result.variance)
+        composed_train::<Self>(x, gamma, beta, epsilon)
     }
 
     /// Inference-mode normalisation as one pass: `x·scale[c] + shift[c]` over `[B, C, ...]`,
@@ -40,16 +39,7 @@ pub trait FastBatchNorm: Backend {
         shift: FloatTensor<Self>,
         relu: bool,
     ) -> FloatTensor<Self> {
-        use burn::backend::TensorMetadata;
-        let shape = x.shape();
-        let mut per_channel = vec![1; shape.num_dims()];
-        per_channel[1] = shape[1];
-        let per_channel = burn::tensor::Shape::from(per_channel);
-        let y = Self::float_add(
-            Self::float_mul(x, Self::float_reshape(scale, per_channel.clone())),
-            Self::float_reshape(shift, per_channel),
-        );
-        if relu { Self::relu(y) } else { y }
+        composed_scale_shift::<Self>(x, scale, shift, relu)
     }
 
     /// Gradients of [`fast_batch_norm_train`](FastBatchNorm::fast_batch_norm_train) for `x`,
@@ -62,9 +52,51 @@ pub trait FastBatchNorm: Backend {
         epsilon: f64,
         output_grad: FloatTensor<Self>,
     ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
-        let grads = Self::batch_norm_train_backward(x, gamma, mean, variance, epsilon, output_grad);
-        (grads.x_grad, grads.gamma_grad, grads.beta_grad)
+        composed_train_backward::<Self>(x, gamma, mean, variance, epsilon, output_grad)
     }
+}
+
+/// Burn's `batch_norm_train`, as `(output, mean, variance)`.
+fn composed_train<B: Backend>(
+    x: FloatTensor<B>,
+    gamma: FloatTensor<B>,
+    beta: FloatTensor<B>,
+    epsilon: f64,
+) -> (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>) {
+    let result = B::batch_norm_train(x, gamma, beta, epsilon);
+    (result.output, result.mean, result.variance)
+}
+
+/// Burn's `batch_norm_train_backward`, as `(x_grad, gamma_grad, beta_grad)`.
+fn composed_train_backward<B: Backend>(
+    x: FloatTensor<B>,
+    gamma: FloatTensor<B>,
+    mean: FloatTensor<B>,
+    variance: FloatTensor<B>,
+    epsilon: f64,
+    output_grad: FloatTensor<B>,
+) -> (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>) {
+    let grads = B::batch_norm_train_backward(x, gamma, mean, variance, epsilon, output_grad);
+    (grads.x_grad, grads.gamma_grad, grads.beta_grad)
+}
+
+/// `x·scale + shift` per channel (then ReLU) from the backend's own operations.
+fn composed_scale_shift<B: Backend>(
+    x: FloatTensor<B>,
+    scale: FloatTensor<B>,
+    shift: FloatTensor<B>,
+    relu: bool,
+) -> FloatTensor<B> {
+    use burn::backend::TensorMetadata;
+    let shape = x.shape();
+    let mut per_channel = vec![1; shape.num_dims()];
+    per_channel[1] = shape[1];
+    let per_channel = burn::tensor::Shape::from(per_channel);
+    let y = B::float_add(
+        B::float_mul(x, B::float_reshape(scale, per_channel.clone())),
+        B::float_reshape(shift, per_channel),
+    );
+    if relu { B::relu(y) } else { y }
 }
 
 /// The host kernels on `[B, C, P]` f32 slices, parallel over channels.
@@ -173,7 +205,6 @@ mod flex {
     use burn::backend::Flex;
     use burn::backend::TensorMetadata;
     use burn::backend::flex::FlexTensor;
-    use burn::backend::ops::ModuleOps;
     use burn::tensor::{DType, Shape, TensorData};
 
     fn f32s(t: &FlexTensor) -> Option<&[f32]> {
@@ -214,8 +245,7 @@ mod flex {
                     tensor(variance, c),
                 );
             }
-            let result = Self::batch_norm_train(x, gamma, beta, epsilon);
-            (result.output, result.mean, result.variance)
+            composed_train::<Self>(x, gamma, beta, epsilon)
         }
 
         fn fast_scale_shift(
@@ -246,16 +276,7 @@ mod flex {
                     });
                 return tensor(out, x.shape());
             }
-            let shape = x.shape();
-            let mut per_channel = vec![1; shape.num_dims()];
-            per_channel[1] = shape[1];
-            let per_channel = Shape::from(per_channel);
-            use burn::backend::ops::{ActivationOps, FloatTensorOps};
-            let y = Self::float_add(
-                Self::float_mul(x, Self::float_reshape(scale, per_channel.clone())),
-                Self::float_reshape(shift, per_channel),
-            );
-            if relu { Self::relu(y) } else { y }
+            composed_scale_shift::<Self>(x, scale, shift, relu)
         }
 
         fn fast_batch_norm_train_backward(
@@ -285,9 +306,7 @@ mod flex {
                     tensor(beta_grad, c),
                 );
             }
-            let grads =
-                Self::batch_norm_train_backward(x, gamma, mean, variance, epsilon, output_grad);
-            (grads.x_grad, grads.gamma_grad, grads.beta_grad)
+            composed_train_backward::<Self>(x, gamma, mean, variance, epsilon, output_grad)
         }
     }
 }

@@ -92,31 +92,66 @@ mod flex {
         FlexTensor::from_data(TensorData::new(values, Shape::new(shape)))
     }
 
+    /// The geometry of `conv2d(x, weight)` when our kernels cover it: one group, no dilation,
+    /// symmetric padding, a kernel that fits.
+    fn conv_geometry(
+        x: &FlexTensor,
+        weight: &FlexTensor,
+        options: &ConvOptions<2>,
+    ) -> Option<ConvGeometry> {
+        let [batch, channels_in, h, w] = dims(x);
+        let [channels_out, _, kh, kw] = dims(weight);
+        let [(top, bottom), (left, right)] = options.padding;
+        let geometry = ConvGeometry {
+            batch,
+            channels_in,
+            channels_out,
+            input: [h, w],
+            kernel: [kh, kw],
+            stride: options.stride,
+            padding: [top, left],
+        };
+        let plain = options.groups == 1 && options.dilation == [1, 1];
+        (plain && top == bottom && left == right && geometry.output().is_some()).then_some(geometry)
+    }
+
+    /// The geometry of `conv_transpose2d(x, weight)` and its output size when our kernels
+    /// cover it: one group, no dilation, a non-empty output.
+    fn transposed_geometry(
+        x: &FlexTensor,
+        weight: &FlexTensor,
+        options: &ConvTransposeOptions<2>,
+    ) -> Option<(ConvGeometry, [usize; 2])> {
+        let [batch, channels_in, h, w] = dims(x);
+        let [_, channels_out, kh, kw] = dims(weight);
+        let geometry = ConvGeometry {
+            batch,
+            channels_in,
+            channels_out,
+            input: [h, w],
+            kernel: [kh, kw],
+            stride: options.stride,
+            padding: options.padding,
+        };
+        let plain = options.groups == 1 && options.dilation == [1, 1];
+        let output = transposed_output(&geometry, options.padding_out)?;
+        plain.then_some((geometry, output))
+    }
+
     impl FastConv for Flex {
         fn fast_conv2d(
             x: FloatTensor<Self>,
             weight: FloatTensor<Self>,
             options: ConvOptions<2>,
         ) -> FloatTensor<Self> {
-            let [batch, channels_in, h, w] = dims(&x);
-            let [channels_out, _, kh, kw] = dims(&weight);
-            let [(top, bottom), (left, right)] = options.padding;
-            let geometry = ConvGeometry {
-                batch,
-                channels_in,
-                channels_out,
-                input: [h, w],
-                kernel: [kh, kw],
-                stride: options.stride,
-                padding: [top, left],
-            };
-            let plain =
-                options.groups == 1 && options.dilation == [1, 1] && top == bottom && left == right;
-            if let (true, Some([oh, ow]), Some(xs), Some(ws)) =
-                (plain, geometry.output(), values(&x), values(&weight))
-            {
-                let y = conv2d_forward(&xs, &ws, &geometry);
-                return tensor(y, [batch, channels_out, oh, ow]);
+            if let (Some(g), Some(xs), Some(ws)) = (
+                conv_geometry(&x, &weight, &options),
+                values(&x),
+                values(&weight),
+            ) {
+                let [oh, ow] = g.output().unwrap_or_default();
+                let y = conv2d_forward(&xs, &ws, &g);
+                return tensor(y, [g.batch, g.channels_out, oh, ow]);
             }
             Self::conv2d(x, weight, None, options)
         }
@@ -126,24 +161,13 @@ mod flex {
             weight: FloatTensor<Self>,
             options: ConvTransposeOptions<2>,
         ) -> FloatTensor<Self> {
-            let [batch, channels_in, h, w] = dims(&x);
-            let [_, channels_out, kh, kw] = dims(&weight);
-            let geometry = ConvGeometry {
-                batch,
-                channels_in,
-                channels_out,
-                input: [h, w],
-                kernel: [kh, kw],
-                stride: options.stride,
-                padding: options.padding,
-            };
-            let output = transposed_output(&geometry, options.padding_out);
-            let plain = options.groups == 1 && options.dilation == [1, 1];
-            if let (true, Some([oh, ow]), Some(xs), Some(ws)) =
-                (plain, output, values(&x), values(&weight))
-            {
-                let y = conv_transpose2d_forward(&xs, &ws, &geometry, options.padding_out);
-                return tensor(y, [batch, channels_out, oh, ow]);
+            if let (Some((g, [oh, ow])), Some(xs), Some(ws)) = (
+                transposed_geometry(&x, &weight, &options),
+                values(&x),
+                values(&weight),
+            ) {
+                let y = conv_transpose2d_forward(&xs, &ws, &g, options.padding_out);
+                return tensor(y, [g.batch, g.channels_out, oh, ow]);
             }
             Self::conv_transpose2d(x, weight, None, options)
         }
@@ -154,26 +178,16 @@ mod flex {
             output_grad: FloatTensor<Self>,
             options: ConvOptions<2>,
         ) -> FloatTensor<Self> {
-            let [batch, channels_in, h, w] = dims(&x);
-            let [channels_out, _, kh, kw] = dims(&weight);
-            let [(top, bottom), (left, right)] = options.padding;
-            let geometry = ConvGeometry {
-                batch,
-                channels_in,
-                channels_out,
-                input: [h, w],
-                kernel: [kh, kw],
-                stride: options.stride,
-                padding: [top, left],
-            };
-            let plain = options.groups == 1
-                && options.dilation == [1, 1]
-                && top == bottom
-                && left == right
-                && geometry.output().is_some();
-            if let (true, Some(xs), Some(gs)) = (plain, values(&x), values(&output_grad)) {
-                let grad = conv2d_weight_gradient(&xs, &gs, &geometry);
-                return tensor(grad, [channels_out, channels_in, kh, kw]);
+            if let (Some(g), Some(xs), Some(gs)) = (
+                conv_geometry(&x, &weight, &options),
+                values(&x),
+                values(&output_grad),
+            ) {
+                let grad = conv2d_weight_gradient(&xs, &gs, &g);
+                return tensor(
+                    grad,
+                    [g.channels_out, g.channels_in, g.kernel[0], g.kernel[1]],
+                );
             }
             Self::conv2d_weight_backward(x, weight, output_grad, options)
         }
@@ -184,22 +198,15 @@ mod flex {
             output_grad: FloatTensor<Self>,
             options: ConvTransposeOptions<2>,
         ) -> FloatTensor<Self> {
-            let [batch, channels_in, h, w] = dims(&x);
-            let [_, channels_out, kh, kw] = dims(&weight);
-            let geometry = ConvGeometry {
-                batch,
-                channels_in,
-                channels_out,
-                input: [h, w],
-                kernel: [kh, kw],
-                stride: options.stride,
-                padding: options.padding,
-            };
-            let plain =
-                options.groups == 1 && options.dilation == [1, 1] && options.padding_out == [0, 0];
-            if let (true, Some(xs), Some(gs)) = (plain, values(&x), values(&output_grad)) {
-                let grad = conv_transpose2d_weight_gradient(&xs, &gs, &geometry);
-                return tensor(grad, [channels_in, channels_out, kh, kw]);
+            let geometry = transposed_geometry(&x, &weight, &options)
+                .filter(|_| options.padding_out == [0, 0]);
+            if let (Some((g, _)), Some(xs), Some(gs)) = (geometry, values(&x), values(&output_grad))
+            {
+                let grad = conv_transpose2d_weight_gradient(&xs, &gs, &g);
+                return tensor(
+                    grad,
+                    [g.channels_in, g.channels_out, g.kernel[0], g.kernel[1]],
+                );
             }
             Self::conv_transpose2d_weight_backward(x, weight, output_grad, options)
         }
