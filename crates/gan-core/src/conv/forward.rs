@@ -3,6 +3,7 @@
 //! the rows copied into each sample's output planes. This pass is also every transposed
 //! convolution's input gradient.
 
+use super::scratch::Scratch;
 use super::weight_gradient::{ConvGeometry, im2col};
 use rayon::prelude::*;
 
@@ -87,7 +88,8 @@ pub fn conv2d_forward(x: &[f32], weight: &[f32], geometry: &ConvGeometry) -> Vec
     tiles.par_iter().for_each(|tile| {
         let tile_positions = tile.rows.len() * ow;
         let depth = tile.count * tile_positions;
-        let mut patches = vec![0.0f32; columns * depth];
+        let mut patches_buffer = Scratch::new(columns * depth);
+        let patches = patches_buffer.as_mut_slice();
         for j in 0..tile.count {
             im2col(
                 x,
@@ -95,12 +97,13 @@ pub fn conv2d_forward(x: &[f32], weight: &[f32], geometry: &ConvGeometry) -> Vec
                 tile.first + j,
                 ow,
                 tile.rows.clone(),
-                &mut patches,
+                patches,
                 depth,
                 j * tile_positions,
             );
         }
-        let mut rows = vec![0.0f32; g.channels_out * depth];
+        let mut rows_buffer = Scratch::new(g.channels_out * depth);
+        let rows = rows_buffer.as_mut_slice();
         // rows[co, k] = Σ_n weight[co, n] · patches[n, k]
         // SAFETY: `rows` is [C_out, depth] row-major, `weight` [C_out, columns] row-major,
         // `patches` [columns, depth] row-major.

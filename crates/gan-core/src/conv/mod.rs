@@ -12,6 +12,7 @@
 
 pub mod extension;
 pub mod forward;
+mod scratch;
 pub mod transposed;
 pub mod weight_gradient;
 

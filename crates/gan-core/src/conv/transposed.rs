@@ -6,6 +6,7 @@
 //! samples side by side makes that side `samples × positions` long. This pass is also every
 //! convolution's input gradient.
 
+use super::scratch::Scratch;
 use super::weight_gradient::ConvGeometry;
 use rayon::prelude::*;
 
@@ -72,14 +73,14 @@ pub fn conv_transpose2d_forward(
         .for_each(|(task, task_output)| {
             let first = task * per_task;
             let samples = task_output.len() / sample_len;
-            let mut inputs = Vec::new();
-            let mut columns = Vec::new();
+            let block_depth = samples_per_block.min(samples) * positions;
+            let mut inputs_buffer = Scratch::new(g.channels_in * block_depth);
+            let mut columns_buffer = Scratch::new(rows * block_depth);
             for start in (0..samples).step_by(samples_per_block) {
                 let count = samples_per_block.min(samples - start);
                 let depth = count * positions;
                 // inputs[ci, j·P + p] = x[first + start + j, ci, p]
-                inputs.clear();
-                inputs.resize(g.channels_in * depth, 0.0);
+                let inputs = &mut inputs_buffer.as_mut_slice()[..g.channels_in * depth];
                 for j in 0..count {
                     let b = first + start + j;
                     for ci in 0..g.channels_in {
@@ -88,8 +89,7 @@ pub fn conv_transpose2d_forward(
                             .copy_from_slice(&x[from..from + positions]);
                     }
                 }
-                columns.clear();
-                columns.resize(rows * depth, 0.0);
+                let columns = &mut columns_buffer.as_mut_slice()[..rows * depth];
                 // columns[(co, r, s), k] = Σ_ci weight[ci, (co, r, s)] · inputs[ci, k]
                 // SAFETY: `columns` is [rows, depth] row-major, `weight` [C_in, rows] row-major
                 // read as its transpose (row stride 1, column stride rows), `inputs`
@@ -119,7 +119,7 @@ pub fn conv_transpose2d_forward(
                 }
                 for j in 0..count {
                     let sample = &mut task_output[(start + j) * sample_len..][..sample_len];
-                    col2im(&columns, depth, j * positions, g, [oh, ow], sample);
+                    col2im(columns, depth, j * positions, g, [oh, ow], sample);
                 }
             }
         });

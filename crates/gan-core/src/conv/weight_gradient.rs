@@ -10,6 +10,7 @@
 //! convolution's weight gradient is the same computation with the roles of its input and its
 //! output gradient exchanged ([`conv_transpose2d_weight_gradient`]).
 
+use super::scratch::Scratch;
 use rayon::prelude::*;
 
 /// Geometry of a 2-D convolution with one group and no dilation.
@@ -83,18 +84,17 @@ pub fn conv2d_weight_gradient(x: &[f32], output_grad: &[f32], geometry: &ConvGeo
         .map(|first| {
             let last = (first + per_task).min(g.batch);
             let mut sum = vec![0.0f32; out_len];
-            let mut patches = Vec::new();
-            let mut rows = Vec::new();
+            let block_depth = samples_per_block * positions;
+            let mut patches_buffer = Scratch::new(columns * block_depth);
+            let mut rows_buffer = Scratch::new(g.channels_out * block_depth);
             let mut accumulate = false;
             for start in (first..last).step_by(samples_per_block) {
                 let end = (start + samples_per_block).min(last);
                 let depth = (end - start) * positions;
-                patches.clear();
-                patches.resize(columns * depth, 0.0);
-                rows.clear();
-                rows.resize(g.channels_out * depth, 0.0);
+                let patches = &mut patches_buffer.as_mut_slice()[..columns * depth];
+                let rows = &mut rows_buffer.as_mut_slice()[..g.channels_out * depth];
                 for (j, b) in (start..end).enumerate() {
-                    im2col(x, g, b, ow, 0..oh, &mut patches, depth, j * positions);
+                    im2col(x, g, b, ow, 0..oh, patches, depth, j * positions);
                     for co in 0..g.channels_out {
                         let from = (b * g.channels_out + co) * positions;
                         let to = co * depth + j * positions;
@@ -177,25 +177,24 @@ pub(crate) fn im2col(
                         continue;
                     }
                     let input_row = &plane[iy as usize * w..][..w];
-                    if sw == 1 {
-                        // ix = ox + s - pw: a shifted copy with zero ends.
-                        let shift = s as isize - pw as isize;
-                        for (ox, v) in line.iter_mut().enumerate() {
-                            let ix = ox as isize + shift;
-                            *v = if ix >= 0 && ix < w as isize {
-                                input_row[ix as usize]
-                            } else {
-                                0.0
-                            };
-                        }
+                    // ix = ox·sw + s − pw lies in [0, w) for ox in [lo, hi).
+                    let lo = pw.saturating_sub(s).div_ceil(sw).min(ow);
+                    let hi = if w + pw > s {
+                        (w + pw - s).div_ceil(sw).clamp(lo, ow)
                     } else {
-                        for (ox, v) in line.iter_mut().enumerate() {
-                            let ix = (ox * sw + s) as isize - pw as isize;
-                            *v = if ix >= 0 && ix < w as isize {
-                                input_row[ix as usize]
-                            } else {
-                                0.0
-                            };
+                        lo
+                    };
+                    line[..lo].fill(0.0);
+                    line[hi..].fill(0.0);
+                    if hi == lo {
+                        continue;
+                    }
+                    let first = lo * sw + s - pw;
+                    if sw == 1 {
+                        line[lo..hi].copy_from_slice(&input_row[first..first + (hi - lo)]);
+                    } else {
+                        for (n, v) in line[lo..hi].iter_mut().enumerate() {
+                            *v = input_row[first + n * sw];
                         }
                     }
                 }
