@@ -103,6 +103,24 @@ fn composed_scale_shift<B: Backend>(
 pub mod kernels {
     use rayon::prelude::*;
 
+    /// Floats a parallel task covers at least (whole planes of `p` floats each).
+    const TASK_FLOATS: usize = 1 << 15;
+
+    /// Calls `f(plane, values)` for each plane of `p` floats of `out` (plane `i` of a
+    /// `[B, C, P]` tensor is sample `i / C`, channel `i % C`), in parallel tasks of whole
+    /// planes and at least [`TASK_FLOATS`] floats, so that small planes do not make a task each.
+    pub fn for_each_plane(out: &mut [f32], p: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
+        let p = p.max(1);
+        let planes_per_task = TASK_FLOATS.div_ceil(p).max(1);
+        out.par_chunks_mut(p * planes_per_task)
+            .enumerate()
+            .for_each(|(task, chunk)| {
+                for (i, plane) in chunk.chunks_mut(p).enumerate() {
+                    f(task * planes_per_task + i, plane);
+                }
+            });
+    }
+
     /// Per-channel mean and biased variance of `x` (`[B, C, P]`), summed in f64.
     pub fn statistics(x: &[f32], [b, c, p]: [usize; 3]) -> (Vec<f32>, Vec<f32>) {
         let n = (b * p) as f64;
@@ -135,11 +153,11 @@ pub mod kernels {
         epsilon: f64,
     ) -> Vec<f32> {
         let mut out = vec![0.0f32; x.len()];
-        out.par_chunks_mut(p).enumerate().for_each(|(plane, o)| {
+        let _ = b;
+        for_each_plane(&mut out, p, |plane, o| {
             let ch = plane % c;
             let std = (variance[ch] as f64 + epsilon).sqrt() as f32;
             let (m, g, be) = (mean[ch], gamma[ch], beta[ch]);
-            let _ = b;
             for (o, &v) in o.iter_mut().zip(&x[plane * p..][..p]) {
                 *o = (v - m) / std * g + be;
             }
@@ -177,22 +195,19 @@ pub mod kernels {
             })
             .collect();
         let mut x_grad = vec![0.0f32; x.len()];
-        x_grad
-            .par_chunks_mut(p)
-            .enumerate()
-            .for_each(|(plane, out)| {
-                let ch = plane % c;
-                let inv_std = 1.0 / (variance[ch] as f64 + epsilon).sqrt();
-                let (sg, sgx) = sums[ch];
-                let (mean_g, mean_gx) = ((sg / n) as f32, (sgx / n) as f32);
-                let scale = (gamma[ch] as f64 * inv_std) as f32;
-                let (m, inv) = (mean[ch], inv_std as f32);
-                let at = plane * p;
-                for ((o, &gv), &xv) in out.iter_mut().zip(&grad[at..at + p]).zip(&x[at..at + p]) {
-                    let xhat = (xv - m) * inv;
-                    *o = scale * (gv - mean_g - xhat * mean_gx);
-                }
-            });
+        for_each_plane(&mut x_grad, p, |plane, out| {
+            let ch = plane % c;
+            let inv_std = 1.0 / (variance[ch] as f64 + epsilon).sqrt();
+            let (sg, sgx) = sums[ch];
+            let (mean_g, mean_gx) = ((sg / n) as f32, (sgx / n) as f32);
+            let scale = (gamma[ch] as f64 * inv_std) as f32;
+            let (m, inv) = (mean[ch], inv_std as f32);
+            let at = plane * p;
+            for ((o, &gv), &xv) in out.iter_mut().zip(&grad[at..at + p]).zip(&x[at..at + p]) {
+                let xhat = (xv - m) * inv;
+                *o = scale * (gv - mean_g - xhat * mean_gx);
+            }
+        });
         let beta_grad = sums.iter().map(|s| s.0 as f32).collect();
         let gamma_grad = sums.iter().map(|s| s.1 as f32).collect();
         (x_grad, gamma_grad, beta_grad)
@@ -254,27 +269,48 @@ mod flex {
             shift: FloatTensor<Self>,
             relu: bool,
         ) -> FloatTensor<Self> {
-            if let (Some([_, c, p]), Some(xs), Some(s), Some(t)) =
-                (layout(&x), f32s(&x), f32s(&scale), f32s(&shift))
-            {
-                use rayon::prelude::*;
-                let mut out = vec![0.0f32; xs.len()];
-                out.par_chunks_mut(p.max(1))
-                    .enumerate()
-                    .for_each(|(plane, o)| {
-                        let (scale, shift) = (s[plane % c], t[plane % c]);
-                        let input = &xs[plane * p..][..o.len()];
-                        if relu {
-                            for (o, &v) in o.iter_mut().zip(input) {
-                                *o = (v * scale + shift).max(0.0);
-                            }
-                        } else {
-                            for (o, &v) in o.iter_mut().zip(input) {
-                                *o = v * scale + shift;
+            let apply = |values: &mut [f32],
+                         input: Option<&[f32]>,
+                         s: &[f32],
+                         t: &[f32],
+                         c: usize,
+                         p: usize| {
+                kernels::for_each_plane(values, p, |plane, o| {
+                    let (scale, shift): (f32, f32) = (s[plane % c], t[plane % c]);
+                    let f = |v: f32| -> f32 {
+                        let y = v * scale + shift;
+                        if relu { y.max(0.0) } else { y }
+                    };
+                    match input {
+                        Some(input) => {
+                            for (o, &v) in o.iter_mut().zip(&input[plane * p..][..p]) {
+                                *o = f(v);
                             }
                         }
-                    });
-                return tensor(out, x.shape());
+                        None => o.iter_mut().for_each(|v| *v = f(*v)),
+                    }
+                });
+            };
+            if let (Some([_, c, p]), true, Some(s), Some(t)) = (
+                layout(&x),
+                x.dtype() == DType::F32,
+                f32s(&scale),
+                f32s(&shift),
+            ) {
+                let contiguous = x.is_contiguous() && x.layout().start_offset() == 0;
+                let mut x = x;
+                // A tensor nobody else holds is normalised in place, as flex's own
+                // elementwise operations do (no allocation, no page faults).
+                if contiguous && let Some(values) = x.try_storage_mut::<f32>() {
+                    apply(values, None, s, t, c, p);
+                    return x;
+                }
+                if let Some(xs) = f32s(&x) {
+                    let mut out = vec![0.0f32; xs.len()];
+                    apply(&mut out, Some(xs), s, t, c, p);
+                    return tensor(out, x.shape());
+                }
+                return composed_scale_shift::<Self>(x, scale, shift, relu);
             }
             composed_scale_shift::<Self>(x, scale, shift, relu)
         }
@@ -421,7 +457,7 @@ fn normalize(norm: &BatchNorm, x: Tensor<4>, relu: bool) -> Tensor<4> {
         };
     }
     if !(device.is_autodiff() && norm.training.is_enabled()) {
-        if device.is_autodiff() {
+        if device.is_autodiff() || std::env::var("GAN_BN_BURN").is_ok() {
             // A frozen layer on the training device: Burn's own path, with gradients.
             let y = norm.forward(x);
             return if relu {

@@ -56,6 +56,13 @@ fn matches_burn_bit_for_bit() {
         bits(leaky_relu(x.clone(), 0.2)),
         bits(burn::tensor::activation::leaky_relu(x.clone(), 0.2))
     );
+    // A tensor held nowhere else is changed in place; the one it was copied from is not.
+    let before = bits(x.clone());
+    assert_eq!(
+        bits(leaky_relu(x.clone().mul_scalar(1.0), 0.2)),
+        bits(burn::tensor::activation::leaky_relu(x.clone(), 0.2))
+    );
+    assert_eq!(bits(x.clone()), before);
     // A view that is not contiguous goes through Burn's composition.
     let view = x.clone().swap_dims(1, 3);
     let gv = g.clone().swap_dims(1, 3);

@@ -105,9 +105,14 @@ fn training_and_inference_match_burn() {
         assert!(relative(&a, &b) < 1e-5, "{shape:?}: inference");
         let (a, b) = (
             values(batch_norm_relu(&ours, xi.clone())),
-            values(burn::tensor::activation::relu(burn.forward(xi))),
+            values(burn::tensor::activation::relu(burn.forward(xi.clone()))),
         );
         assert!(relative(&a, &b) < 1e-5, "{shape:?}: inference with ReLU");
+        // A tensor held nowhere else is normalised in place; its source is untouched.
+        let before = values(xi.clone());
+        let in_place = values(batch_norm_relu(&ours, xi.clone().mul_scalar(1.0)));
+        assert!(relative(&in_place, &b) < 1e-5, "{shape:?}: in place");
+        assert_eq!(values(xi.clone()), before);
         assert!(a.contains(&0.0) && a.iter().all(|&v| v >= 0.0));
     }
 }

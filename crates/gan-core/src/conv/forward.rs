@@ -88,7 +88,7 @@ pub fn conv2d_forward(x: &[f32], weight: &[f32], geometry: &ConvGeometry) -> Vec
     tiles.par_iter().for_each(|tile| {
         let tile_positions = tile.rows.len() * ow;
         let depth = tile.count * tile_positions;
-        let mut patches_buffer = Scratch::new(columns * depth);
+        let mut patches_buffer = Scratch::new(0, columns * depth);
         let patches = patches_buffer.as_mut_slice();
         for j in 0..tile.count {
             im2col(
@@ -102,7 +102,7 @@ pub fn conv2d_forward(x: &[f32], weight: &[f32], geometry: &ConvGeometry) -> Vec
                 j * tile_positions,
             );
         }
-        let mut rows_buffer = Scratch::new(g.channels_out * depth);
+        let mut rows_buffer = Scratch::new(1, g.channels_out * depth);
         let rows = rows_buffer.as_mut_slice();
         // rows[co, k] = Σ_n weight[co, n] · patches[n, k]
         // SAFETY: `rows` is [C_out, depth] row-major, `weight` [C_out, columns] row-major,

@@ -74,8 +74,8 @@ pub fn conv_transpose2d_forward(
             let first = task * per_task;
             let samples = task_output.len() / sample_len;
             let block_depth = samples_per_block.min(samples) * positions;
-            let mut inputs_buffer = Scratch::new(g.channels_in * block_depth);
-            let mut columns_buffer = Scratch::new(rows * block_depth);
+            let mut inputs_buffer = Scratch::new(0, g.channels_in * block_depth);
+            let mut columns_buffer = Scratch::new(1, rows * block_depth);
             for start in (0..samples).step_by(samples_per_block) {
                 let count = samples_per_block.min(samples - start);
                 let depth = count * positions;

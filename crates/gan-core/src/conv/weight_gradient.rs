@@ -85,8 +85,8 @@ pub fn conv2d_weight_gradient(x: &[f32], output_grad: &[f32], geometry: &ConvGeo
             let last = (first + per_task).min(g.batch);
             let mut sum = vec![0.0f32; out_len];
             let block_depth = samples_per_block * positions;
-            let mut patches_buffer = Scratch::new(columns * block_depth);
-            let mut rows_buffer = Scratch::new(g.channels_out * block_depth);
+            let mut patches_buffer = Scratch::new(0, columns * block_depth);
+            let mut rows_buffer = Scratch::new(1, g.channels_out * block_depth);
             let mut accumulate = false;
             for start in (first..last).step_by(samples_per_block) {
                 let end = (start + samples_per_block).min(last);
