@@ -29,7 +29,8 @@ pub struct TrainArgs {
     /// Device: cpu, flex, ndarray, wgpu, cuda or cuda:N (backends must be compiled in).
     #[arg(long, default_value = "cpu")]
     pub device: String,
-    /// Generator steps to train for [default: 200 unless --epochs is given].
+    /// Generator steps to train for [default: the preset's: 5,000 for dcgan's small-data
+    /// recipe, 200 otherwise; unless --epochs is given].
     #[arg(long, conflicts_with = "epochs")]
     pub steps: Option<usize>,
     /// Passes over the data set.
