@@ -1,4 +1,4 @@
-//! The networks' convolutions, with faster weight gradients on the CPU.
+//! The networks' convolutions and transposed convolutions, with kernels of our own on the CPU.
 //!
 //! [`conv2d`] and [`conv_transpose2d`] compute what `burn::tensor::module`'s functions of the
 //! same names compute. On flex (the CPU backend), for one group, no dilation and symmetric
