@@ -467,8 +467,11 @@ fn normalize(norm: &BatchNorm, x: Tensor<4>, relu: bool) -> Tensor<4> {
             };
         }
         // Inference: (x − mean)/√(var + ε)·γ + β as one scale and shift per channel.
-        let scale = norm.gamma.val() / norm.running_var.value().add_scalar(norm.epsilon).sqrt();
-        let shift = norm.beta.val() - norm.running_mean.value() * scale.clone();
+        // The running statistics may live elsewhere (as `BatchNorm::forward` allows).
+        let mean = norm.running_mean.value().to_device(&device);
+        let var = norm.running_var.value().to_device(&device);
+        let scale = norm.gamma.val().to_device(&device) / var.add_scalar(norm.epsilon).sqrt();
+        let shift = norm.beta.val().to_device(&device) - mean * scale.clone();
         return Tensor::from_dispatch(<Dispatch as FastBatchNorm>::fast_scale_shift(
             x.into_dispatch(),
             scale.into_dispatch(),

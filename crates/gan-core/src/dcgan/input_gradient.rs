@@ -68,9 +68,12 @@ impl InputGradient for DcganDiscriminator {
             if let Some(norm) = &block.norm {
                 // Inference-mode affine map: a·γ/√(var+ε) + (β − mean·γ/√(var+ε)).
                 let channels = norm.gamma.dims()[0];
-                let s = norm.gamma.val().detach()
-                    / norm.running_var.value().add_scalar(norm.epsilon).sqrt();
-                let shift = norm.beta.val().detach() - norm.running_mean.value() * s.clone();
+                let (mean, var) = (
+                    norm.running_mean.value().to_device(&device),
+                    norm.running_var.value().to_device(&device),
+                );
+                let s = norm.gamma.val().detach() / var.add_scalar(norm.epsilon).sqrt();
+                let shift = norm.beta.val().detach() - mean * s.clone();
                 let s = s.reshape([1, channels, 1, 1]);
                 a = a * s.clone() + shift.reshape([1, channels, 1, 1]);
                 scale = Some(s);
