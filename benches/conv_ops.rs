@@ -23,6 +23,8 @@ use gan::core::conv;
 use gan::core::device::parse_device;
 use std::time::Instant;
 
+mod common;
+
 struct Options {
     size: usize,
     batch: usize,
@@ -32,35 +34,13 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut o = Options {
-        size: 64,
-        batch: 64,
-        iters: 5,
-        device: "cpu".into(),
-        json: false,
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = || args.get(i + 1).cloned().unwrap_or_default();
-        match args[i].as_str() {
-            "--size" => o.size = value().parse().expect("--size N"),
-            "--batch" => o.batch = value().parse().expect("--batch N"),
-            "--iters" => o.iters = value().parse().expect("--iters N"),
-            "--device" => o.device = value(),
-            "--json" => {
-                o.json = true;
-                i += 1;
-                continue;
-            }
-            _ => {
-                i += 1; // cargo's own flags (--bench) and anything else
-                continue;
-            }
-        }
-        i += 2;
+    Options {
+        size: common::arg("--size", 64),
+        batch: common::arg("--batch", 64),
+        iters: common::arg("--iters", 5),
+        device: common::arg("--device", "cpu".to_string()),
+        json: common::flag("--json"),
     }
-    o
 }
 
 /// One convolution of the networks: kernel 4, as DCGAN's.
@@ -174,11 +154,6 @@ fn layers(size: usize) -> Vec<Layer> {
     out
 }
 
-fn median(mut seconds: Vec<f64>) -> f64 {
-    seconds.sort_by(f64::total_cmp);
-    seconds[seconds.len() / 2]
-}
-
 /// Median seconds of `run` over `iters` timed calls after two warm-up calls.
 fn time(iters: usize, mut run: impl FnMut() -> f64) -> f64 {
     let mut seconds = Vec::new();
@@ -188,7 +163,7 @@ fn time(iters: usize, mut run: impl FnMut() -> f64) -> f64 {
             seconds.push(s);
         }
     }
-    median(seconds)
+    common::median(seconds)
 }
 
 fn main() {

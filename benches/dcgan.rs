@@ -16,6 +16,8 @@ use gan::train::sample::latent_noise;
 use gan::train::{AdamSettings, NonSaturating, StepRandom, discriminator_update, generator_update};
 use std::time::Instant;
 
+mod common;
+
 struct Options {
     size: usize,
     batch: usize,
@@ -25,42 +27,19 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut o = Options {
-        size: 64,
-        batch: 64,
-        iters: 10,
-        device: "cpu".into(),
-        json: false,
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = || args.get(i + 1).cloned().unwrap_or_default();
-        match args[i].as_str() {
-            "--size" => o.size = value().parse().expect("--size N"),
-            "--batch" => o.batch = value().parse().expect("--batch N"),
-            "--iters" => o.iters = value().parse().expect("--iters N"),
-            "--device" => o.device = value(),
-            "--json" => {
-                o.json = true;
-                i += 1;
-                continue;
-            }
-            _ => {
-                i += 1; // cargo's own flags (--bench) and anything else
-                continue;
-            }
-        }
-        i += 2;
+    Options {
+        size: common::arg("--size", 64),
+        batch: common::arg("--batch", 64),
+        iters: common::arg("--iters", 10),
+        device: common::arg("--device", "cpu".to_string()),
+        json: common::flag("--json"),
     }
-    o
 }
 
 /// Median and mean of per-iteration seconds.
-fn stats(mut seconds: Vec<f64>) -> (f64, f64) {
-    seconds.sort_by(f64::total_cmp);
+fn stats(seconds: Vec<f64>) -> (f64, f64) {
     let mean = seconds.iter().sum::<f64>() / seconds.len() as f64;
-    (seconds[seconds.len() / 2], mean)
+    (common::median(seconds), mean)
 }
 
 fn main() {

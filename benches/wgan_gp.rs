@@ -19,19 +19,7 @@ use gan::train::experiment::presets::wgan_gp_adam as default_adam;
 use gan::train::{StepRandom, WassersteinGp, discriminator_update, generator_update};
 use std::time::Instant;
 
-fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
+mod common;
 
 /// Times `f` `iters` times after one warm-up call, threading `state` (the models, which the
 /// optimizers take by value) through the calls. Returns the median seconds and the state.
@@ -43,18 +31,18 @@ fn time<S>(iters: usize, state: S, mut f: impl FnMut(S, usize) -> S) -> (f64, S)
         state = f(state, i);
         seconds.push(start.elapsed().as_secs_f64());
     }
-    (median(seconds), state)
+    (common::median(seconds), state)
 }
 
 fn main() {
     let (size, batch, iters) = (
-        arg("--size", 64usize),
-        arg("--batch", 32usize),
-        arg("--iters", 5usize),
+        common::arg("--size", 64usize),
+        common::arg("--batch", 32usize),
+        common::arg("--iters", 5usize),
     );
-    let json = std::env::args().any(|a| a == "--json");
+    let json = common::flag("--json");
     let device =
-        parse_device(&arg("--device", "cpu".to_string())).unwrap_or_else(|e| panic!("{e}"));
+        parse_device(&common::arg("--device", "cpu".to_string())).unwrap_or_else(|e| panic!("{e}"));
     let device = device.autodiff();
     let (critic, generator) = gan::core::device::seeded(&device, 0, || {
         (
